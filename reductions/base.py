@@ -18,7 +18,10 @@ plus ``certify(src, p, cert) -> tgt_cert`` (how a certified source value
 transfers to the target instance, so a chain evaluates the outer soundness at
 the *certified* intermediate gap), ``value(src, witness)`` (the combinatorial
 value of a source witness, e.g. #falsified clauses), and ``guarantee(src, p,
-witness, loss, tgt_cert)`` (the decoder guarantee, where proved).
+network, loss, tgt_cert) -> Guarantee`` (the decoder guarantee, where
+proved), and ``starts(src, p, src_witness, seed) -> [networks]`` (structured
+start points for fitters, e.g. jittered lifts or known counterexample
+families, so ``verify`` finds them itself).
 
 ``p`` is the parameter dict produced by ``params(src, options)``, which
 validates options against the declared :class:`Option` list and fills defaults
@@ -147,6 +150,7 @@ class Reduction:
     certify: Callable = _no_certify
     value: Optional[Callable] = None
     guarantee: Optional[Callable] = None
+    starts: Optional[Callable] = None
     options: Sequence[Option] = ()
     summary: str = ""
 
@@ -274,6 +278,19 @@ class Reduced:
         if step.bounds is None:
             raise NotImplementedError(f"{step.name} states no bounds")
         return step.bounds(src, p, self.transfer(cert))
+
+    def starts(self, witness, seed=None):
+        """Structured start points for fitters: registered starts of the last step
+        (``starts(src, p, lifted_witness, seed) -> [target witnesses]``)."""
+        lifted = self.lift(witness)
+        step, src, p = self.stages[-1]
+        prev = lifted
+        if len(self.stages) > 1:
+            prev = witness
+            for s_, src_, p_ in self.stages[:-1]:
+                prev = s_.lift(src_, p_, prev)
+        extra = [] if step.starts is None else list(step.starts(src, p, prev, seed))
+        return [lifted] + extra
 
     def guarantee(self, tgt_witness, loss, **cert):
         """Check the decoder guarantee of the last step and carry the witness back."""
