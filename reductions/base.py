@@ -284,11 +284,9 @@ class Reduced:
         (``starts(src, p, lifted_witness, seed) -> [target witnesses]``)."""
         lifted = self.lift(witness)
         step, src, p = self.stages[-1]
-        prev = lifted
-        if len(self.stages) > 1:
-            prev = witness
-            for s_, src_, p_ in self.stages[:-1]:
-                prev = s_.lift(src_, p_, prev)
+        prev = witness  # the witness as it stands at the last step's source
+        for s_, src_, p_ in self.stages[:-1]:
+            prev = s_.lift(src_, p_, prev)
         extra = [] if step.starts is None else list(step.starts(src, p, prev, seed))
         return [lifted] + extra
 
