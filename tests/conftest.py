@@ -1,0 +1,35 @@
+"""Shared test configuration.
+
+* ``RELUHARD_FULL=1`` runs the full counts of every exhaustive check (the
+  "Done when" numbers); by default each check runs a bounded subset so CI
+  stays within its time budget. Use :func:`full` or the ``n_cases`` helper.
+* Hypothesis runs derandomized (profile "ci") unless HYPOTHESIS_PROFILE says otherwise.
+"""
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+FULL = os.environ.get("RELUHARD_FULL") == "1"
+
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, max_examples=50, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("full", deadline=None, max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "full" if FULL else "ci"))
+
+
+def full():
+    """True when the full exhaustive counts are requested (RELUHARD_FULL=1)."""
+    return FULL
+
+
+def n_cases(fast, complete):
+    """How many cases a randomized exhaustive check runs: ``complete`` in full mode, else ``fast``."""
+    return complete if FULL else fast
+
+
+@pytest.fixture
+def full_mode():
+    return FULL
