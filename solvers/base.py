@@ -146,3 +146,45 @@ def require(module, package=None):
         raise SolverUnavailableError(
             f"{module} is not installed; install it with: pip install {pkg}  (or: pip install 'reluhard[exact]')"
         ) from None
+
+
+def as_problem(data, meta=None):
+    """Normalise a fitter's input to (X float64 CSR, y, c, meta).
+
+    ``data`` is a :class:`~reluhard.data.TrainingSet` (exact; its meta is used)
+    or a tuple (X, y, sample_weight[, meta]) as returned by ``load_training_set``.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    from reluhard.data import TrainingSet
+
+    if isinstance(data, TrainingSet):
+        X, y, c = data.float_arrays()
+        return X, y, c, dict(data.meta if meta is None else meta)
+    if len(data) == 4:
+        X, y, c, m = data
+        meta = m if meta is None else meta
+    else:
+        X, y, c = data
+    return sp.csr_matrix(X, dtype=np.float64), np.asarray(y, dtype=np.float64), np.asarray(c, dtype=np.float64), dict(meta or {})
+
+
+def box_arrays(box, d):
+    """Expand a run-length box [[lo, hi, count], ...] (or {"lo": [...], "hi": [...]}) to arrays of length d."""
+    import numpy as np
+
+    from reluhard.errors import InvalidParameterError
+
+    if box is None:
+        return None
+    if isinstance(box, dict):
+        lo, hi = np.asarray(box["lo"], dtype=float), np.asarray(box["hi"], dtype=float)
+    elif isinstance(box, (int, float)):
+        lo, hi = np.full(d, -float(box)), np.full(d, float(box))
+    else:
+        lo = np.concatenate([np.full(int(cnt), float(a)) for a, b, cnt in box])
+        hi = np.concatenate([np.full(int(cnt), float(b)) for a, b, cnt in box])
+    if lo.shape != (d,) or hi.shape != (d,) or (lo > hi).any():
+        raise InvalidParameterError(f"box does not describe {d} columns with lo <= hi")
+    return lo, hi

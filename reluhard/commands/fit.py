@@ -1,0 +1,66 @@
+"""``reluhard fit T.npz --method gd|exact|miqp|smt``: fit a network to a training set."""
+
+from ._common import print_json
+
+NAME = "fit"
+HELP = "fit k ReLUs to a training set (gd: heuristic upper bound; exact/miqp/smt: proven)"
+
+
+def add_arguments(p):
+    p.add_argument("input", metavar="T.npz")
+    p.add_argument("--method", default="gd", help="gd | exact | orthant | miqp | smt (default gd)")
+    p.add_argument("--k", type=int, default=None, help="number of ReLUs (default: the training set's meta, else 1)")
+    p.add_argument("--restarts", type=int, default=20, help="random restarts for gd")
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--box", type=float, default=None, help="|w_j| <= BOX for the MIQP when the meta has no box")
+    p.add_argument("--init", default=None, help="JSON file with extra start networks: {'weights': [[...]], 'output_weights': [...]} or a list of them")
+    p.add_argument("--prune", action="store_true", help="exact on R1 data: prune orthants by claim (★)")
+    p.add_argument("--json", action="store_true")
+
+
+def _read_starts(path):
+    import json
+
+    from reluhard.data import Network
+    from reluhard.errors import InstanceFormatError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            obj = json.load(fh)
+    except ValueError as exc:
+        raise InstanceFormatError(f"not valid JSON ({exc})", path=path) from None
+    objs = obj if isinstance(obj, list) else [obj]
+    return [Network.from_json(o) for o in objs]
+
+
+def run(args):
+    from reluhard.io.npz import load_training_set
+    from reluhard.solvers.base import get_fitter
+
+    X, y, c, meta = load_training_set(args.input, raw=True)
+    k = args.k if args.k is not None else int(meta.get("k", 1))
+    starts = _read_starts(args.init) if args.init else []
+    cert = meta.get("certificate") or {}
+    if isinstance(cert, dict) and cert.get("network"):
+        from reluhard.data import Network
+
+        starts.append(Network.from_json(cert["network"]))
+    kw = dict(k=k, time_limit=args.time_limit, seed=args.seed, starts=starts, restarts=args.restarts, meta=meta)
+    if args.box is not None:
+        kw["box"] = args.box
+    if args.method in ("exact", "orthant"):
+        kw["prune"] = args.prune
+    res = get_fitter(args.method)((X, y, c, meta), **kw)
+    out = res.to_json()
+    norm = meta.get("normalisation") or {}
+    if norm.get("Z"):
+        from fractions import Fraction
+
+        # fits run on the exact integer data; the normalised (unit-ball) mean loss is L / Z
+        out["normalised_mean_loss"] = float(res.loss) / float(Fraction(norm["Z"]))
+    if args.json:
+        print_json(out)
+    else:
+        print(f"method {out['method']}: loss {out['loss']} (mean {out['mean_loss']:.6g}), proven_optimal={out['proven_optimal']}, dual_bound={out['dual_bound']}, {out['seconds']:.3f} s")
+    return 0

@@ -1,0 +1,46 @@
+"""``reluhard reduce REDUCTION INPUT -o T.npz``: apply a reduction, write the training set."""
+
+from ._common import add_reduction_arg, add_reduction_options, collect_options
+
+NAME = "reduce"
+HELP = "map an instance to a ReLU training set (.npz)"
+
+
+def add_arguments(p):
+    add_reduction_arg(p)
+    p.add_argument("input", metavar="INPUT", help="source instance (DIMACS .cnf[.gz|.xz|.bz2], .clq/.col/edge list, .hgr)")
+    p.add_argument("-o", "--output", required=True, help="output training set (.npz)")
+    add_reduction_options(p)
+
+
+def reduce_to_file(reduction_name, input_path, output, options):
+    """Library form of the command: returns the written meta."""
+    from reluhard.io.instances import instance_sha256, read_instance
+    from reluhard.io.npz import save_training_set
+    from reluhard.reductions import get_reduction
+    from reluhard.reductions._cnf import instance_meta
+
+    red = get_reduction(reduction_name)
+    inst = read_instance(input_path, red.source_kind)
+    img = red.apply(inst, **options)
+    ts = img.target
+    meta = dict(ts.meta)
+    src_meta = instance_meta(inst)
+    meta["source"] = {"kind": red.source_kind, "sha256": instance_sha256(inst, red.source_kind), "meta": src_meta}
+    cert = src_meta.get("certificate")
+    witness = cert.get("assignment", cert.get("set", cert.get("colouring"))) if isinstance(cert, dict) else None
+    if witness is not None:
+        meta["certificate"] = {"witness": witness, "network": img.lift(witness).to_json()}
+    else:
+        meta.setdefault("certificate", None)
+    X, y, c = ts.float_arrays()
+    save_training_set(output, X, y, c, meta)
+    return meta
+
+
+def run(args):
+    from reluhard.reductions import get_reduction
+
+    red = get_reduction(args.reduction)
+    reduce_to_file(args.reduction, args.input, args.output, collect_options(args, red))
+    return 0

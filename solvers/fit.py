@@ -1,0 +1,124 @@
+"""Heuristic fitting: multi-restart L-BFGS on the weighted square loss.
+
+Fits give **upper bounds only**: the best loss found is the loss of an actual
+network, never evidence of a lower bound (``proven_optimal`` is always False
+and ``dual_bound`` None).
+"""
+
+import time
+
+import numpy as np
+from scipy.optimize import minimize
+
+from reluhard.data import Network
+from reluhard.errors import InvalidParameterError
+from reluhard.seeding import as_generator, check_seed
+
+from ._loss import loss_grad, loss_only
+from .base import FitResult, as_problem
+
+__all__ = ["fit_gd"]
+
+_LBFGS = {"maxiter": 3000, "maxcor": 30, "gtol": 1e-10, "ftol": 1e-14}
+
+
+def _polish(X, XT, y, c, W0, a0, fit_a):
+    k, d = W0.shape
+
+    def fun(theta):
+        W = theta[: k * d].reshape(k, d)
+        a = theta[k * d:] if fit_a else a0
+        L, dW, da = loss_grad(X, XT, y, c, W, a, fit_a)
+        g = dW.ravel() if not fit_a else np.concatenate([dW.ravel(), da])
+        return L, g
+
+    theta0 = W0.ravel() if not fit_a else np.concatenate([W0.ravel(), a0])
+    res = minimize(fun, theta0, jac=True, method="L-BFGS-B", options=_LBFGS)
+    W = res.x[: k * d].reshape(k, d)
+    a = res.x[k * d:] if fit_a else a0
+    return W, a
+
+
+def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=None, init_scale=1.0, jitter=0.1, **_):
+    """Multi-restart L-BFGS fit of f(x) = sum_j a_j relu(w_j . x).
+
+    Parameters
+    ----------
+    data : TrainingSet or (X, y, sample_weight[, meta])
+    k : int
+        Number of ReLUs. For k = 1 the output weight is fixed to 1 (a positive
+        output weight is absorbed into w; a non-positive one only gives f <= 0).
+        For k >= 2 output weights are fitted jointly.
+    restarts : int
+        Random restarts (in addition to each structured start and one jittered
+        copy of it).
+    time_limit : float or None
+        Wall-clock budget in seconds; restarts stop when it is reached.
+    seed : int
+        Seeds the random starts (same seed -> same result when no time limit cuts in).
+    starts : iterable of Network
+        Structured start points (lifted witnesses, known counterexample families).
+
+    Returns
+    -------
+    FitResult with the best network found; ``complete`` is False when the time
+    limit stopped the restarts early.
+
+    Notes
+    -----
+    Each loss/gradient evaluation costs O(k nnz(X)) (two sparse products).
+    """
+    if int(k) < 1:
+        raise InvalidParameterError(f"k must be >= 1, got {k}")
+    k = int(k)
+    seed = check_seed(seed)
+    rng = as_generator(seed)
+    X, y, c, meta = as_problem(data, meta)
+    XT = X.T.tocsr()
+    d = X.shape[1]
+    fit_a = k > 1
+    t0 = time.perf_counter()
+    deadline = None if time_limit is None else t0 + float(time_limit)
+
+    inits = []
+    for net in starts:
+        net = net.as_float()
+        if net.weights.shape != (k, d):
+            continue
+        inits.append((net.weights.copy(), net.output_weights.copy()))
+        inits.append((net.weights + jitter * rng.standard_normal(net.weights.shape), net.output_weights.copy()))
+    n_struct = len(inits)
+    for _ in range(int(restarts)):
+        W = init_scale * rng.standard_normal((k, d))
+        a = np.ones(k) if k == 1 else rng.choice([-1.0, 1.0], size=k)
+        if k > 1 and not (a > 0).any():
+            a[0] = 1.0
+        inits.append((W, a))
+
+    best = (np.inf, None, None)
+    done = 0
+    complete = True
+    for W0, a0 in inits:
+        if deadline is not None and time.perf_counter() > deadline and done > 0:
+            complete = False
+            break
+        W, a = _polish(X, XT, y, c, W0, a0, fit_a)
+        L = loss_only(X, y, c, W, a)
+        done += 1
+        if L < best[0]:
+            best = (L, W, a)
+    L, W, a = best
+    net = Network(W, a)
+    return FitResult(
+        method="gd",
+        network=net,
+        loss=L,
+        mean_loss=L / float(c.sum()) if c.size else 0.0,
+        proven_optimal=False,
+        dual_bound=None,
+        complete=complete,
+        seconds=time.perf_counter() - t0,
+        seed=seed,
+        status="feasible",
+        extra={"restarts_run": done, "structured_starts": n_struct},
+    )

@@ -1,0 +1,100 @@
+"""SAT side through PySAT: satisfiability (CDCL) and minimum #falsified clauses (RC2 MaxSAT).
+
+Objective sense (as RC2 states for ``cost``): ``min_unsat`` is the minimum
+number of clauses an assignment falsifies (each clause of the multiset counts
+once per occurrence), 0 iff the formula is satisfiable.
+"""
+
+import time
+
+from reluhard.errors import BudgetExhausted, InvalidParameterError
+
+from ._timeout import TimedOut, call_with_timeout
+from .base import CombinatorialResult, require
+
+__all__ = ["solve_sat", "min_unsat", "min_unsat_oracle", "solve_sat_json", "DEFAULT_SOLVER"]
+
+DEFAULT_SOLVER = "cadical195"
+
+
+def _model_to_dimacs(model, n):
+    vals = [False] * n
+    for lit in model or ():
+        if 0 < abs(lit) <= n:
+            vals[abs(lit) - 1] = lit > 0
+    return [i + 1 if v else -(i + 1) for i, v in enumerate(vals)]
+
+
+def solve_sat(cnf, *, solver=DEFAULT_SOLVER, conflict_budget=None):
+    """Decide satisfiability with a CDCL solver.
+
+    Returns
+    -------
+    (status, assignment) : status True (SAT), False (UNSAT) or None (budget hit);
+        assignment as DIMACS signed ints over variables 1..cnf.nv when SAT.
+    """
+    pysat_solvers = require("pysat.solvers", "python-sat")
+    n = int(cnf.nv)
+    with pysat_solvers.Solver(name=solver, bootstrap_with=cnf.clauses) as s:
+        if conflict_budget is not None:
+            s.conf_budget(int(conflict_budget))
+            status = s.solve_limited()
+        else:
+            status = s.solve()
+        model = s.get_model() if status else None
+    return status, (_model_to_dimacs(model, n) if status else None)
+
+
+def _rc2(clauses, n):
+    formula = require("pysat.formula", "python-sat")
+    rc2mod = require("pysat.examples.rc2", "python-sat")
+    wcnf = formula.WCNF()
+    for c in clauses:
+        wcnf.append(list(c), weight=1)
+    with rc2mod.RC2(wcnf, solver="g4") as rc2:
+        model = rc2.compute()
+        cost = rc2.cost
+    return int(cost), _model_to_dimacs(model, n)
+
+
+def min_unsat(cnf, *, time_limit=None):
+    """Minimum number of falsified clauses and an optimal assignment (RC2).
+
+    Raises
+    ------
+    BudgetExhausted
+        ``time_limit`` seconds passed first (RC2 runs in a killed subprocess).
+    """
+    if any(len(c) == 0 for c in cnf.clauses):
+        raise InvalidParameterError("formula has an empty clause; min #falsified is not defined for this reduction input")
+    n = int(cnf.nv)
+    status, model = solve_sat(cnf)
+    if status:
+        return 0, model
+    try:
+        return call_with_timeout(_rc2, [list(c) for c in cnf.clauses], n, time_limit=time_limit)
+    except TimedOut:
+        raise BudgetExhausted(f"RC2 did not finish within {time_limit} s") from None
+
+
+def min_unsat_oracle(cnf, *, time_limit=None, **_):
+    """Combinatorial oracle for CNF sources: certified u = min #falsified."""
+    t0 = time.perf_counter()
+    try:
+        u, model = min_unsat(cnf, time_limit=time_limit)
+    except BudgetExhausted:
+        return CombinatorialResult("maxsat", None, None, False, {}, time.perf_counter() - t0, status="timeout")
+    return CombinatorialResult("maxsat", u, model, True, {"min_unsat": u}, time.perf_counter() - t0)
+
+
+def solve_sat_json(cnf, *, time_limit=None):
+    """The ``reluhard solve sat`` answer (conventions §7)."""
+    res = min_unsat_oracle(cnf, time_limit=time_limit)
+    return {
+        "satisfiable": None if res.value is None else res.value == 0,
+        "min_unsat": res.value,
+        "assignment": res.witness,
+        "proven_optimal": res.proven,
+        "seconds": round(res.seconds, 6),
+        "status": res.status,
+    }
