@@ -1,0 +1,30 @@
+"""Instance generators with certificates: random/planted/bounded k-SAT, graphs, hypergraphs.
+
+Every generator takes a keyword ``seed`` (None, int, SeedSequence or
+Generator); the same seed and parameters give the same instance, and the
+instance carries its metadata (generator, parameters, seed, certificate).
+"""
+
+from .ksat import (
+    bounded_occurrence_ksat,
+    bounded_occurrence_ksat_array,
+    clauses_to_cnf,
+    ksat_array,
+    planted_3sat,
+    planted_ksat,
+    planted_ksat_array,
+    random_ksat,
+    random_ksat_array,
+)
+
+__all__ = [
+    "bounded_occurrence_ksat",
+    "bounded_occurrence_ksat_array",
+    "clauses_to_cnf",
+    "ksat_array",
+    "planted_3sat",
+    "planted_ksat",
+    "planted_ksat_array",
+    "random_ksat",
+    "random_ksat_array",
+]

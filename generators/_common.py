@@ -1,0 +1,76 @@
+"""Parameter checks, seed resolution and k-subset sampling shared by the generators."""
+
+import numbers
+
+import numpy as np
+
+from reluhard.errors import InvalidParameterError
+from reluhard.seeding import as_generator, check_seed, draw_seed
+
+__all__ = ["check_count", "check_probability", "resolve_seed", "sample_k_subsets", "unique_rows"]
+
+
+def check_count(value, name, *, min_val=0, max_val=None):
+    """Return ``value`` as an int, or raise InvalidParameterError (bools are rejected)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise InvalidParameterError(f"{name} must be an integer, got {value!r}")
+    value = int(value)
+    if value < min_val:
+        raise InvalidParameterError(f"{name} must be >= {min_val}, got {value}")
+    if max_val is not None and value > max_val:
+        raise InvalidParameterError(f"{name} must be <= {max_val}, got {value}")
+    return value
+
+
+def check_probability(value, name):
+    """Return ``value`` as a float in [0, 1], or raise InvalidParameterError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise InvalidParameterError(f"{name} must be a number in [0, 1], got {value!r}")
+    value = float(value)
+    if not 0.0 <= value <= 1.0:  # also rejects NaN
+        raise InvalidParameterError(f"{name} must be in [0, 1], got {value}")
+    return value
+
+
+def resolve_seed(seed):
+    """Return ``(rng, recorded_seed)``.
+
+    None draws a fresh seed with :func:`reluhard.seeding.draw_seed` and records
+    it, so every generated instance can be reproduced from its metadata. An int
+    is recorded as given. A Generator or SeedSequence is used as is and
+    recorded as None (its state cannot be written as one integer).
+    """
+    if isinstance(seed, (np.random.Generator, np.random.SeedSequence)):
+        return as_generator(seed), None
+    seed = draw_seed() if seed is None else check_seed(seed)
+    return as_generator(seed), seed
+
+
+def sample_k_subsets(rng, n, m, k):
+    """``m`` independent uniform k-subsets of ``range(n)``, one sorted row each.
+
+    Sequential selection without replacement, vectorised over rows: the j-th
+    element is a uniform index among the ``n - j`` unused values, shifted past
+    the already chosen ones in increasing order. O(m k^2) time, no rejection,
+    so the number of random draws depends only on (n, m, k).
+    """
+    out = np.empty((m, k), dtype=np.int64)
+    for j in range(k):
+        x = rng.integers(0, n - j, size=m, dtype=np.int64)
+        chosen = np.sort(out[:, :j], axis=1)
+        for i in range(j):
+            x += x >= chosen[:, i]
+        out[:, j] = x
+    out.sort(axis=1)
+    return out
+
+
+def unique_rows(a):
+    """Indices of the first occurrence of each distinct row of ``a``, in row order."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.int64)
+    a = np.ascontiguousarray(a)
+    view = a.view(np.dtype((np.void, a.dtype.itemsize * a.shape[1]))).ravel()
+    _, first = np.unique(view, return_index=True)
+    first.sort()
+    return first

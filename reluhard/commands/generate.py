@@ -1,0 +1,165 @@
+"""``reluhard generate``: write a random or named instance with its metadata.
+
+Each family is a small descriptor (name, help, ``add_arguments``, ``build``)
+that this module turns into one sub-subcommand. Without ``--seed`` a seed is
+drawn and recorded in the file's metadata, so every file can be regenerated;
+the same seed and parameters give byte-identical files.
+"""
+
+import sys
+
+from reluhard.errors import InvalidParameterError
+from reluhard.seeding import check_seed, draw_seed
+
+NAME = "generate"
+HELP = "generate a k-SAT formula, graph or hypergraph instance"
+DESCRIPTION = (
+    "Generate an instance with its metadata (generator, parameters, seed, planted certificate) "
+    "recorded in a 'c reluhard {json}' comment line."
+)
+
+
+def _seed_argument(p):
+    p.add_argument("--seed", type=int, default=None, help="random seed (non-negative int); drawn and recorded if omitted")
+    p.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
+
+
+def _ksat_arguments(p):
+    p.add_argument("-k", type=int, default=3, help="clause width (distinct variables per clause; default 3)")
+    p.add_argument("-n", type=int, required=True, help="number of variables")
+    p.add_argument("-m", type=int, required=True, help="number of clauses")
+    p.add_argument("--planted", action="store_true", help="hide a satisfying assignment (stored as certificate)")
+    p.add_argument("--quiet", action="store_true", help="quiet planting: clauses NAE-satisfied by the hidden assignment")
+    p.add_argument("--max-occurrence", type=int, default=None, metavar="B", help="every variable in at most B clauses")
+    p.add_argument("--distinct", action="store_true", help="draw clauses without repetition (default: independently)")
+    _seed_argument(p)
+
+
+def _ksat_build(args, seed):
+    from reluhard.generators.ksat import ksat_array
+    from reluhard.io.dimacs import format_cnf, write_cnf_array
+
+    clauses, meta = ksat_array(
+        args.n, args.m, k=args.k, planted=args.planted, quiet=args.quiet,
+        max_occurrence=args.max_occurrence, distinct=args.distinct, seed=seed,
+    )
+    if args.output is None:
+        return format_cnf(clauses, args.n, meta=meta)
+    write_cnf_array(args.output, clauses, args.n, meta=meta)
+    return f"{args.output}: {args.n} variables, {len(clauses)} clauses, seed {seed}"
+
+
+def _parse_sizes(text):
+    try:
+        sizes = [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise InvalidParameterError(f"--multipartite expects comma-separated part sizes like 10,10,10, got {text!r}") from None
+    return sizes
+
+
+def _graph_arguments(p):
+    p.add_argument("-n", type=int, default=None, help="number of vertices (not with --multipartite)")
+    p.add_argument("-p", type=float, default=None, help="edge probability of the random background G(n,p)")
+    plant = p.add_mutually_exclusive_group()
+    plant.add_argument("--plant-clique", type=int, default=None, metavar="K", help="plant a clique on K random vertices")
+    plant.add_argument("--plant-dense", type=int, default=None, metavar="K", help="plant a dense K-subgraph (see --density)")
+    p.add_argument("--density", type=float, default=None, metavar="D", help="edge density inside the planted K-set")
+    p.add_argument("--partite", type=int, default=None, metavar="K",
+                   help="K-partite: vertices in K contiguous balanced parts, edges only between parts; "
+                        "a planted set takes one vertex per part")
+    p.add_argument("--multipartite", type=_parse_sizes, default=None, metavar="B1,B2,...",
+                   help="the complete multipartite graph with these part sizes, e.g. 10,10,10 for K_{10,10,10}")
+    _seed_argument(p)
+
+
+def _graph_build(args, seed):
+    from reluhard.generators import graphs
+    from reluhard.io.graphs import format_graph, write_graph
+
+    if args.multipartite is not None:
+        if args.n is not None or args.p is not None or args.plant_clique or args.plant_dense or args.partite:
+            raise InvalidParameterError("--multipartite takes no -n, -p, --plant-* or --partite")
+        G = graphs.complete_multipartite(args.multipartite)
+    else:
+        if args.n is None or args.p is None:
+            raise InvalidParameterError("generate graph needs -n and -p (or --multipartite)")
+        if args.density is not None and args.plant_dense is None:
+            raise InvalidParameterError("--density goes with --plant-dense")
+        if args.plant_clique is not None:
+            G = graphs.planted_clique(args.n, args.p, args.plant_clique, n_parts=args.partite, seed=seed)
+        elif args.plant_dense is not None:
+            if args.density is None:
+                raise InvalidParameterError("--plant-dense needs --density D")
+            G = graphs.planted_dense_subgraph(args.n, args.p, args.plant_dense, args.density, n_parts=args.partite, seed=seed)
+        else:
+            G = graphs.gnp(args.n, args.p, n_parts=args.partite, seed=seed)
+    if args.output is None:
+        return format_graph(G, fmt="dimacs")
+    write_graph(args.output, G)
+    return f"{args.output}: {G.number_of_nodes()} vertices, {G.number_of_edges()} edges, seed {G.graph['reluhard']['seed']}"
+
+
+def _hypergraph_arguments(p):
+    p.add_argument("kind", choices=("random", "planted", "named"), help="random r-uniform, planted 2-colourable, or a named case")
+    p.add_argument("name", nargs="?", default=None,
+                   help="with 'named': fano, fano-minus-line, k5-3, k6-3, k4, cycle (needs --size)")
+    p.add_argument("-n", type=int, default=None, help="number of vertices")
+    p.add_argument("-m", type=int, default=None, help="number of hyperedges")
+    p.add_argument("-r", type=int, default=3, help="edge size (default 3)")
+    p.add_argument("--size", type=int, default=None, metavar="L", help="length of the named cycle C_L")
+    _seed_argument(p)
+
+
+def _hypergraph_build(args, seed):
+    from reluhard.generators import hypergraphs
+    from reluhard.io.hgr import format_hgr, write_hgr
+
+    if args.kind == "named":
+        if args.name is None:
+            raise InvalidParameterError("generate hypergraph named needs a name: " + ", ".join(hypergraphs.NAMED))
+        if args.n is not None or args.m is not None:
+            raise InvalidParameterError("named hypergraphs take no -n/-m")
+        H = hypergraphs.named_hypergraph(args.name, size=args.size)
+    else:
+        if args.name is not None:
+            raise InvalidParameterError(f"unexpected argument {args.name!r} for '{args.kind}'")
+        if args.n is None or args.m is None:
+            raise InvalidParameterError(f"generate hypergraph {args.kind} needs -n and -m")
+        build = hypergraphs.random_uniform_hypergraph if args.kind == "random" else hypergraphs.planted_2colourable_hypergraph
+        H = build(args.n, args.m, r=args.r, seed=seed)
+    if args.output is None:
+        return format_hgr(H)
+    write_hgr(args.output, H)
+    return f"{args.output}: {H.n_vertices} vertices, {len(H.edges)} hyperedges"
+
+
+#: family name -> (help, add_arguments, build(args, seed) -> bytes for stdout or a summary line)
+FAMILIES = {
+    "ksat": ("uniform / planted / bounded-occurrence random k-SAT (DIMACS CNF)", _ksat_arguments, _ksat_build),
+    "graph": ("G(n,p), planted clique / dense subgraph, k-partite, complete multipartite (.clq/.col or edge list)",
+              _graph_arguments, _graph_build),
+    "hypergraph": ("random / planted 2-colourable / named hypergraphs (.hgr)", _hypergraph_arguments, _hypergraph_build),
+}
+
+
+def add_arguments(parser):
+    sub = parser.add_subparsers(dest="family", metavar="FAMILY", required=True)
+    for name, (help_text, add, build) in FAMILIES.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add(p)
+        p.set_defaults(_build=build)
+
+
+def run(args):
+    seed = check_seed(args.seed)
+    if seed is None and not (args.family == "hypergraph" and args.kind == "named") and not (
+        args.family == "graph" and args.multipartite is not None
+    ):
+        seed = draw_seed()
+    out = args._build(args, seed)
+    if isinstance(out, bytes):
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    else:
+        print(out, file=sys.stderr)
+    return 0
