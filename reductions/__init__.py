@@ -21,6 +21,7 @@ __all__ = ["REGISTRY", "get_reduction", "reduction_names", "Reduction", "Chain",
 #: canonical name -> "module:attribute" (module relative to this package)
 REGISTRY = {
     "sat-relu": "sat_to_relu:REDUCTION",
+    "dks-relu": "dks_to_relu:REDUCTION",
 }
 
 
