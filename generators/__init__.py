@@ -5,6 +5,14 @@ Generator); the same seed and parameters give the same instance, and the
 instance carries its metadata (generator, parameters, seed, certificate).
 """
 
+from .graphs import complete_multipartite, gnp, part_sizes, planted_clique, planted_dense_subgraph
+from .hypergraphs import (
+    NAMED,
+    Hypergraph,
+    named_hypergraph,
+    planted_2colourable_hypergraph,
+    random_uniform_hypergraph,
+)
 from .ksat import (
     bounded_occurrence_ksat,
     bounded_occurrence_ksat_array,
@@ -18,6 +26,16 @@ from .ksat import (
 )
 
 __all__ = [
+    "NAMED",
+    "Hypergraph",
+    "complete_multipartite",
+    "gnp",
+    "named_hypergraph",
+    "part_sizes",
+    "planted_2colourable_hypergraph",
+    "planted_clique",
+    "planted_dense_subgraph",
+    "random_uniform_hypergraph",
     "bounded_occurrence_ksat",
     "bounded_occurrence_ksat_array",
     "clauses_to_cnf",

@@ -1,0 +1,242 @@
+"""Graphs: DIMACS ``.clq``/``.col`` and plain edge lists, strict readers, atomic writers.
+
+* DIMACS (``.clq``, ``.col``, ``.dimacs``): ``c`` comments (one
+  ``c reluhard {json}`` metadata line), one ``p edge N M`` header (``p col``
+  accepted), then ``e u v`` lines with 1-based vertices.
+* Edge lists (``.edgelist``, ``.edges``, ``.txt``): one edge ``u v`` per line
+  with 0-based integer ids, as ``networkx.write_edgelist`` writes
+  integer-labelled graphs (a trailing ``{...}`` attribute dict is ignored);
+  ``#`` comments, the metadata as ``# reluhard {json}``. Our writer adds a
+  ``# p edge N M`` comment so isolated vertices survive; the reader checks it
+  when present and otherwise takes N = largest id + 1.
+
+Readers return a ``networkx.Graph`` on ``0..N-1`` with the metadata (if any)
+in ``G.graph["reluhard"]``. Self-loops, duplicate edges (either orientation;
+``duplicates="merge"`` tolerates them), vertices out of range, malformed
+headers and edge counts disagreeing with the header raise
+:class:`~reluhard.errors.InstanceFormatError` naming file and line.
+"""
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InstanceFormatError, InvalidParameterError
+from ._meta import meta_line, parse_meta_comment
+from .atomic import atomic_write
+from .dimacs import open_text
+
+__all__ = ["read_graph", "write_graph", "format_graph", "graph_sha256", "graph_format_of", "edge_array"]
+
+_FORMATS = {".clq": "dimacs", ".col": "dimacs", ".dimacs": "dimacs", ".edgelist": "edgelist", ".edges": "edgelist", ".txt": "edgelist"}
+_UINT = re.compile(r"[0-9]+")
+
+
+def graph_format_of(path):
+    """``"dimacs"`` or ``"edgelist"`` from the file suffix, or None."""
+    return _FORMATS.get(Path(path).suffix.lower())
+
+
+def _resolve_format(path, fmt):
+    fmt = fmt or graph_format_of(path)
+    if fmt not in ("dimacs", "edgelist"):
+        raise InvalidParameterError(
+            f"cannot tell the graph format of {str(path)!r}: use a .clq/.col (DIMACS) or .edgelist/.txt suffix, or fmt="
+        )
+    return fmt
+
+
+def read_graph(path, *, fmt=None, duplicates="error"):
+    """Read a DIMACS or edge-list graph strictly.
+
+    Parameters
+    ----------
+    path : str or Path
+    fmt : {"dimacs", "edgelist"}, optional
+        Default: from the suffix.
+    duplicates : {"error", "merge"}
+        A repeated edge (in either orientation) is an error, or is merged.
+
+    Returns
+    -------
+    networkx.Graph
+        Vertices ``0..N-1``; ``G.graph["reluhard"]`` holds the metadata line.
+
+    Raises
+    ------
+    InstanceFormatError
+        See the module docstring.
+
+    Notes
+    -----
+    O(file size) time.
+    """
+    import networkx as nx
+
+    if duplicates not in ("error", "merge"):
+        raise InvalidParameterError("duplicates must be 'error' or 'merge'")
+    fmt = _resolve_format(path, fmt)
+    n, edges, meta = (_parse_dimacs if fmt == "dimacs" else _parse_edgelist)(open_text(path), path, duplicates)
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from(edges)
+    if meta is not None:
+        G.graph["reluhard"] = meta
+    return G
+
+
+class _EdgeChecker:
+    """Collects edges, raising on self-loops, out-of-range ids and duplicates."""
+
+    def __init__(self, path, duplicates):
+        self.path, self.duplicates = path, duplicates
+        self.seen = {}
+        self.lines = 0
+
+    def add(self, u, v, n, lineno, base):
+        self.lines += 1
+        for x in (u, v):
+            if n is not None and not 0 <= x < n:
+                raise InstanceFormatError(f"vertex {x + base} out of range 1..{n}" if base else f"vertex {x} out of range 0..{n - 1}", path=self.path, line=lineno)
+        if u == v:
+            raise InstanceFormatError(f"self-loop on vertex {u + base}", path=self.path, line=lineno)
+        key = (min(u, v), max(u, v))
+        if key in self.seen:
+            if self.duplicates == "error":
+                raise InstanceFormatError(
+                    f"duplicate edge {u + base}-{v + base} (first on line {self.seen[key]})", path=self.path, line=lineno
+                )
+            return
+        self.seen[key] = lineno
+
+
+def _meta_from(comment, meta, path, lineno):
+    found = parse_meta_comment(comment, path=path, line=lineno)
+    if found is None:
+        return meta
+    if meta is not None:
+        raise InstanceFormatError("second 'reluhard' metadata line", path=path, line=lineno)
+    return found
+
+
+def _parse_header(parts, s, path, lineno):
+    if len(parts) != 4 or parts[1] not in ("edge", "edges", "col") or not all(_UINT.fullmatch(t) for t in parts[2:]):
+        raise InstanceFormatError(f"malformed header {s!r}; expected 'p edge <vertices> <edges>'", path=path, line=lineno)
+    return int(parts[2]), int(parts[3])
+
+
+def _parse_dimacs(text, path, duplicates):
+    header, header_line, meta = None, None, None
+    edges = _EdgeChecker(path, duplicates)
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        s = raw.strip()
+        if not s:
+            continue
+        parts = s.split()
+        if s[0] == "c":
+            meta = _meta_from(s[1:], meta, path, lineno)
+        elif parts[0] == "p":
+            if header is not None:
+                raise InstanceFormatError(f"duplicate 'p edge' header (first on line {header_line})", path=path, line=lineno)
+            header, header_line = _parse_header(parts, s, path, lineno), lineno
+        elif parts[0] == "e":
+            if header is None:
+                raise InstanceFormatError("edge before the 'p edge' header (missing header?)", path=path, line=lineno)
+            if len(parts) != 3 or not all(_UINT.fullmatch(t) for t in parts[1:]):
+                raise InstanceFormatError(f"malformed edge line {s!r}; expected 'e <u> <v>' with positive integers", path=path, line=lineno)
+            edges.add(int(parts[1]) - 1, int(parts[2]) - 1, header[0], lineno, 1)
+        else:
+            raise InstanceFormatError(f"unknown line type {parts[0]!r} (expected c, p or e)", path=path, line=lineno)
+    if header is None:
+        raise InstanceFormatError("missing 'p edge <vertices> <edges>' header", path=path)
+    if edges.lines != header[1]:
+        raise InstanceFormatError(f"header declares {header[1]} edges but the file has {edges.lines}", path=path, line=header_line)
+    return header[0], list(edges.seen), meta
+
+
+def _parse_edgelist(text, path, duplicates):
+    header, header_line, meta = None, None, None
+    edges = _EdgeChecker(path, duplicates)
+    pending = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        s = raw.strip()
+        if not s:
+            continue
+        if s[0] == "#":
+            body = s[1:].strip()
+            if body.startswith("p ") or body == "p":
+                if header is not None:
+                    raise InstanceFormatError(f"duplicate '# p edge' header (first on line {header_line})", path=path, line=lineno)
+                header, header_line = _parse_header(body.split(), body, path, lineno), lineno
+            else:
+                meta = _meta_from(s[1:], meta, path, lineno)
+            continue
+        parts = s.split(None, 2)
+        if len(parts) < 2 or (len(parts) == 3 and not parts[2].startswith("{")):
+            raise InstanceFormatError(f"malformed edge line {s!r}; expected 'u v' with 0-based integer ids", path=path, line=lineno)
+        bad = [t for t in parts[:2] if not _UINT.fullmatch(t)]
+        if bad:
+            raise InstanceFormatError(f"vertex id {bad[0]!r} is not a non-negative integer", path=path, line=lineno)
+        pending.append((int(parts[0]), int(parts[1]), lineno))
+    if header is not None:
+        n = header[0]
+    elif meta is not None and isinstance(meta.get("n_vertices"), int):
+        n = meta["n_vertices"]
+    else:
+        n = 1 + max((max(u, v) for u, v, _ in pending), default=-1)
+    for u, v, lineno in pending:
+        edges.add(u, v, n, lineno, 0)
+    if header is not None and edges.lines != header[1]:
+        raise InstanceFormatError(f"header declares {header[1]} edges but the file has {edges.lines}", path=path, line=header_line)
+    return n, list(edges.seen), meta
+
+
+def edge_array(G):
+    """Canonical edges of an integer-labelled graph on 0..n-1: sorted (E, 2) int64, u < v.
+
+    Raises InvalidParameterError for other labels or self-loops.
+    """
+    n = G.number_of_nodes()
+    nodes = list(G.nodes())
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in nodes) or (n and (min(nodes) != 0 or max(nodes) != n - 1)):
+        raise InvalidParameterError("graph vertices must be the integers 0..n-1 (use networkx.convert_node_labels_to_integers)")
+    e = np.array(list(G.edges()), dtype=np.int64).reshape(-1, 2)
+    if (e[:, 0] == e[:, 1]).any():
+        raise InvalidParameterError("graph has a self-loop; the formats do not allow them")
+    e.sort(axis=1)
+    return e[np.lexsort((e[:, 1], e[:, 0]))]
+
+
+def format_graph(G, fmt="dimacs", *, comments=True):
+    """Text (bytes) of ``G`` in ``fmt``; edges sorted, metadata line first when ``comments``.
+
+    Notes
+    -----
+    O(E log E); formatting is one ``%`` over the flat edge array.
+    """
+    e = edge_array(G)
+    n = G.number_of_nodes()
+    meta = G.graph.get("reluhard") if comments else None
+    if fmt == "dimacs":
+        head = ([meta_line(meta, "c")] if meta is not None else []) + [f"p edge {n} {len(e)}"]
+        body = ("e %d %d\n" * len(e)) % tuple((e + 1).ravel().tolist())
+    elif fmt == "edgelist":
+        head = ([meta_line(meta, "#")] if meta is not None else []) + [f"# p edge {n} {len(e)}"]
+        body = ("%d %d\n" * len(e)) % tuple(e.ravel().tolist())
+    else:
+        raise InvalidParameterError(f"unknown graph format {fmt!r}")
+    return ("\n".join(head) + "\n" + body).encode()
+
+
+def write_graph(path, G, *, fmt=None):
+    """Write ``G`` atomically as DIMACS or edge list (format from the suffix unless ``fmt``)."""
+    data = format_graph(G, _resolve_format(path, fmt))
+    with atomic_write(path, "wb") as fh:
+        fh.write(data)
+
+
+def graph_sha256(G):
+    """SHA-256 (hex) of the comment-free canonical DIMACS text (``p edge N M``, sorted ``e u v``)."""
+    return hashlib.sha256(format_graph(G, "dimacs", comments=False)).hexdigest()

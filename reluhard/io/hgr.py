@@ -1,0 +1,148 @@
+"""Hypergraph files: our ``.hgr`` format (read/write) and hMETIS/KaHyPar files (read).
+
+Our ``.hgr`` (see ``docs/formats.md``)::
+
+    c any comment
+    c reluhard {"generator": "named-hypergraph", ...}
+    p hypergraph 7 7
+    1 2 3
+    1 4 5
+
+* ``c`` lines are comments anywhere; one may carry the ``reluhard`` metadata.
+* An optional ``p hypergraph N M`` header before the first hyperedge; the
+  writer always writes it. Without it N is the largest vertex id.
+* Every other non-blank line is one hyperedge: whitespace-separated,
+  1-based, distinct vertex ids.
+
+hMETIS / KaHyPar files (``format="hmetis"``): ``%`` comment lines, a first
+line ``<#edges> <#vertices>`` (an optional third field 0, i.e. unweighted),
+then one hyperedge per line, 1-based. Weighted files are rejected.
+
+Errors raise :class:`~reluhard.errors.InstanceFormatError` naming file and line.
+"""
+
+import hashlib
+import re
+
+from ..errors import InstanceFormatError, InvalidParameterError
+from ._meta import meta_line, parse_meta_comment
+from .atomic import atomic_write
+from .dimacs import open_text
+
+__all__ = ["read_hgr", "write_hgr", "format_hgr", "hypergraph_sha256"]
+
+_UINT = re.compile(r"[0-9]+")
+
+
+def read_hgr(path, *, format="hgr"):  # noqa: A002 - the CLI option is --format
+    """Read a hypergraph file strictly.
+
+    Parameters
+    ----------
+    path : str or Path
+    format : {"hgr", "hmetis"}
+        Our format (default) or hMETIS/KaHyPar.
+
+    Returns
+    -------
+    reluhard.generators.hypergraphs.Hypergraph
+        With the file's metadata (``{}`` if none).
+
+    Raises
+    ------
+    InstanceFormatError
+        Malformed or duplicate header, non-integer or non-positive id, id
+        above N, repeated vertex inside a hyperedge, empty hyperedge (hMETIS),
+        hyperedge count different from the header, broken metadata.
+    """
+    from reluhard.generators.hypergraphs import Hypergraph
+
+    if format not in ("hgr", "hmetis"):
+        raise InvalidParameterError("format must be 'hgr' or 'hmetis'")
+    text = open_text(path)
+    n, edges, meta = (_parse_ours if format == "hgr" else _parse_hmetis)(text, path)
+    return Hypergraph(n, edges, meta or {})
+
+
+def _edge(parts, n, path, lineno):
+    bad = [t for t in parts if not _UINT.fullmatch(t) or int(t) == 0]
+    if bad:
+        raise InstanceFormatError(f"vertex id {bad[0]!r} is not a positive integer", path=path, line=lineno)
+    e = [int(t) for t in parts]
+    if n is not None and max(e) > n:
+        raise InstanceFormatError(f"vertex {max(e)} out of range 1..{n}", path=path, line=lineno)
+    if len(set(e)) != len(e):
+        raise InstanceFormatError("hyperedge repeats a vertex", path=path, line=lineno)
+    return [v - 1 for v in e]
+
+
+def _parse_ours(text, path):
+    header, header_line, meta, edges = None, None, None, []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        s = raw.strip()
+        if not s:
+            continue
+        parts = s.split()
+        if s[0] == "c":
+            found = parse_meta_comment(s[1:], path=path, line=lineno)
+            if found is not None:
+                if meta is not None:
+                    raise InstanceFormatError("second 'c reluhard' metadata line", path=path, line=lineno)
+                meta = found
+        elif s[0] == "p":
+            if header is not None:
+                raise InstanceFormatError(f"duplicate 'p hypergraph' header (first on line {header_line})", path=path, line=lineno)
+            if edges:
+                raise InstanceFormatError("'p hypergraph' header after the first hyperedge", path=path, line=lineno)
+            if len(parts) != 4 or parts[1] != "hypergraph" or not all(_UINT.fullmatch(t) for t in parts[2:]):
+                raise InstanceFormatError(f"malformed header {s!r}; expected 'p hypergraph <vertices> <edges>'", path=path, line=lineno)
+            header, header_line = (int(parts[2]), int(parts[3])), lineno
+        else:
+            edges.append(_edge(parts, header[0] if header else None, path, lineno))
+    if header is None:
+        return max((max(e) + 1 for e in edges), default=0), edges, meta
+    if len(edges) != header[1]:
+        raise InstanceFormatError(f"header declares {header[1]} hyperedges but the file has {len(edges)}", path=path, line=header_line)
+    return header[0], edges, meta
+
+
+def _parse_hmetis(text, path):
+    header, header_line, edges = None, None, []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        s = raw.strip()
+        if not s or s[0] == "%":
+            continue
+        parts = s.split()
+        if header is None:
+            if len(parts) not in (2, 3) or not all(_UINT.fullmatch(t) for t in parts):
+                raise InstanceFormatError(f"malformed hMETIS header {s!r}; expected '<#edges> <#vertices> [fmt]'", path=path, line=lineno)
+            if len(parts) == 3 and int(parts[2]) != 0:
+                raise InstanceFormatError(f"weighted hMETIS files (fmt {parts[2]}) are not supported", path=path, line=lineno)
+            header, header_line = (int(parts[1]), int(parts[0])), lineno
+            continue
+        edges.append(_edge(parts, header[0], path, lineno))
+    if header is None:
+        raise InstanceFormatError("missing hMETIS header '<#edges> <#vertices>'", path=path)
+    if len(edges) != header[1]:
+        raise InstanceFormatError(f"header declares {header[1]} hyperedges but the file has {len(edges)}", path=path, line=header_line)
+    return header[0], edges, None
+
+
+def format_hgr(H, *, comments=True):
+    """Text (bytes) of a Hypergraph in our ``.hgr`` format (metadata line, header, 1-based edges)."""
+    head = [meta_line(H.meta)] if comments and H.meta else []
+    head.append(f"p hypergraph {H.n_vertices} {len(H.edges)}")
+    lines = head + [" ".join(str(v + 1) for v in e) for e in H.edges]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def write_hgr(path, H):
+    """Write a Hypergraph atomically in our ``.hgr`` format."""
+    data = format_hgr(H)
+    with atomic_write(path, "wb") as fh:
+        fh.write(data)
+
+
+def hypergraph_sha256(H):
+    """SHA-256 (hex) of the comment-free ``.hgr`` text (header + hyperedges in order)."""
+    return hashlib.sha256(format_hgr(H, comments=False)).hexdigest()
