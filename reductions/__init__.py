@@ -21,6 +21,10 @@ __all__ = ["REGISTRY", "get_reduction", "reduction_names", "Reduction", "Chain",
 #: canonical name -> "module:attribute" (module relative to this package)
 REGISTRY = {
     "sat-relu": "sat_to_relu:REDUCTION",
+    "sat-nae": "sat_to_nae:REDUCTION",
+    "nae-setsplit": "nae_to_setsplit:REDUCTION",
+    "hypergraph-krelu": "hypergraph_to_krelu:REDUCTION",
+    "sat-krelu": "hypergraph_to_krelu:SAT_KRELU",
     "dks-relu": "dks_to_relu:REDUCTION",
 }
 

@@ -1,0 +1,119 @@
+"""R2, step 2: NAE-SAT -> set splitting (hypergraph 2-colouring).
+
+A NAE formula on variables x_1..x_N becomes a hypergraph on the 2N literal
+vertices x_1, ~x_1, ..., x_N, ~x_N (vertex ids 2(i-1) and 2(i-1)+1,
+0-based; conventions §4) with one hyperedge {x_i, ~x_i} per variable and one
+hyperedge per NAE clause (the set of its literal vertices) ([GKMR21]_,
+Theorem 2; set splitting is [GJ79]_ problem SP4).
+
+Claim (proved in ``docs/reductions/sat-krelu.md``, §2)
+    the formula is NAE-satisfiable  <=>  the hypergraph is 2-colourable.
+
+Maps
+----
+forward : NAE formula -> Hypergraph(2N, clause edges then variable edges).
+lift    : (completeness) beta -> colouring chi(x_i) = beta_i, chi(~x_i) = 1 - beta_i
+          (colour 1 = true). Variable edges get both colours; a clause edge is
+          monochromatic iff its literals are all equal under beta.
+decode  : (soundness) any colouring chi -> beta_i = [chi(x_i) = 1]. For a proper
+          chi, chi(~x_i) = 1 - chi(x_i), so chi is the lift of beta and every
+          clause edge has both colours, i.e. beta NAE-satisfies every clause.
+certify : {"nae_satisfiable": b} -> adds {"colourable": b}.
+
+Composed with :mod:`~reluhard.reductions.sat_to_nae`, a literal is true iff its
+colour differs from the colour of z (decode complements when chi(z) = 1).
+
+References
+----------
+.. [GKMR21] S. Goel, A. Klivans, P. Manurangsi, D. Reichman. Tight Hardness
+   Results for Training Depth-2 ReLU Networks. ITCS 2021.
+.. [GJ79] M. R. Garey, D. S. Johnson. Computers and Intractability. 1979.
+
+Examples
+--------
+>>> from reluhard.reductions.sat_to_nae import NAEFormula
+>>> nae = NAEFormula(((1, -2),), 2)
+>>> img = REDUCTION.apply(nae)
+>>> img.target.n_vertices, [tuple(e) for e in img.target.edges]
+(4, [(0, 3), (0, 1), (2, 3)])
+>>> img.lift([1, 2])
+[1, 0, 1, 0]
+"""
+
+import numpy as np
+
+from reluhard.errors import InvalidParameterError
+
+from ._cnf import as_bool_assignment, to_dimacs_assignment
+from ._hypergraph import make_hypergraph
+from .base import Reduction
+from .sat_to_nae import nae_violated
+
+__all__ = ["REDUCTION", "forward", "lift", "decode", "literal_vertex"]
+
+
+def literal_vertex(lit):
+    """0-based vertex of a signed DIMACS literal: x_i -> 2(i-1), ~x_i -> 2(i-1)+1 (vectorised)."""
+    lit = np.asarray(lit, dtype=np.int64)
+    return 2 * (np.abs(lit) - 1) + (lit < 0)
+
+
+def params(nae, raw):
+    if not hasattr(nae, "clauses") or not hasattr(nae, "n_vars"):
+        raise InvalidParameterError(f"nae-setsplit takes an NAEFormula, got {type(nae).__name__}")
+    return {"n": nae.n_vars, "m": len(nae.clauses)}
+
+
+def forward(nae, p):
+    """NAE formula -> hypergraph on 2N literal vertices: clause edges, then {x_i, ~x_i} (O(total literals))."""
+    n = p["n"]
+    clause_edges = [tuple(sorted(set(literal_vertex(c).tolist()))) for c in nae.clauses]
+    pairs = np.arange(2 * n, dtype=np.int64).reshape(n, 2)
+    var_edges = [tuple(r) for r in pairs.tolist()]
+    meta = {
+        "reduction": "nae-setsplit",
+        "layout": "vertex 2(i-1) = x_i, 2(i-1)+1 = ~x_i (i = 1..N)",
+        "n_clause_edges": len(clause_edges),
+        "source_meta": dict(nae.meta),
+    }
+    return make_hypergraph(2 * n, clause_edges + var_edges, meta)
+
+
+def lift(nae, p, assignment):
+    """Completeness: beta -> colouring [beta_1, 1 - beta_1, ..., beta_N, 1 - beta_N]."""
+    beta = as_bool_assignment(assignment, p["n"]).astype(np.int64)
+    return np.stack([beta, 1 - beta], axis=1).ravel().tolist()
+
+
+def decode(nae, p, colouring):
+    """Soundness: any colouring -> beta_i = [chi(x_i) = 1], as DIMACS signed ints."""
+    chi = np.asarray(colouring, dtype=np.int64)
+    if chi.shape != (2 * p["n"],):
+        raise InvalidParameterError(f"colouring must have {2 * p['n']} entries, got shape {chi.shape}")
+    return to_dimacs_assignment(chi[0::2] == 1)
+
+
+def value(nae, assignment):
+    """#NAE clauses with all literals equal (minimised)."""
+    return nae_violated(nae, assignment)
+
+
+def certify(nae, p, cert):
+    out = dict(cert)
+    if cert.get("nae_satisfiable") is not None:
+        out["colourable"] = bool(cert["nae_satisfiable"])
+    return out
+
+
+REDUCTION = Reduction(
+    name="nae-setsplit",
+    source_kind="nae",
+    target_kind="hypergraph",
+    forward=forward,
+    lift=lift,
+    decode=decode,
+    params=params,
+    certify=certify,
+    value=value,
+    summary="NAE-SAT -> set splitting: literal vertices, {x, ~x} edges and one edge per clause; NAE-satisfiable iff 2-colourable",
+)

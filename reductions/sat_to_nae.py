@@ -1,0 +1,164 @@
+"""R2, step 1: CNF-SAT -> NAE-SAT with one fresh variable z.
+
+Each clause (l_1 v ... v l_w) becomes the not-all-equal constraint
+NAE(l_1, ..., l_w, z) on one fresh variable z = x_{n+1}; a 3-CNF becomes a
+NAE-4-SAT formula ([GKMR21]_, Theorem 2, first step; the classical
+reduction of [Sch78]_).
+
+Claim (proved in ``docs/reductions/sat-krelu.md``, §1)
+    phi is satisfiable  <=>  NAE(phi) is NAE-satisfiable.
+
+Maps
+----
+forward : phi -> NAEFormula, clause C -> C + [z] (literals de-duplicated).
+lift    : (completeness) a satisfying assignment alpha -> (alpha, z = false);
+          every clause has a true literal and the false z, so it is not all equal.
+decode  : (soundness) any NAE assignment beta -> beta restricted to x_1..x_n,
+          complemented first if beta(z) is true. NAE constraints are closed
+          under complement, so a NAE-satisfying beta decodes to an assignment
+          with z false in which every clause has a literal unequal to z, i.e. true.
+certify : {"min_unsat": u} -> adds {"nae_satisfiable": u == 0}.
+
+References
+----------
+.. [GKMR21] S. Goel, A. Klivans, P. Manurangsi, D. Reichman. Tight Hardness
+   Results for Training Depth-2 ReLU Networks. ITCS 2021.
+.. [Sch78] T. J. Schaefer. The complexity of satisfiability problems. STOC 1978.
+
+Examples
+--------
+>>> from pysat.formula import CNF
+>>> img = REDUCTION.apply(CNF(from_clauses=[[1, 2, -3]]))
+>>> img.target.clauses
+((1, 2, -3, 4),)
+>>> img.decode(img.lift([1, -2, -3]))
+[1, -2, -3]
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reluhard.errors import InvalidParameterError
+
+from ._cnf import as_bool_assignment, instance_meta, to_dimacs_assignment
+from .base import Reduction
+
+__all__ = ["NAEFormula", "REDUCTION", "forward", "lift", "decode", "nae_violated", "falsified"]
+
+
+@dataclass(frozen=True, eq=False)
+class NAEFormula:
+    """A not-all-equal SAT formula: every clause asks its literals not to be all equal.
+
+    Parameters
+    ----------
+    clauses : tuple of tuple of int
+        Signed DIMACS literals, each clause non-empty with distinct literals.
+    n_vars : int
+        Variables are 1..n_vars.
+    meta : dict
+        Provenance (source reduction, fresh variable, certificates).
+    """
+
+    clauses: tuple
+    n_vars: int
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for i, c in enumerate(self.clauses):
+            if not c:
+                raise InvalidParameterError(f"NAE clause {i + 1} is empty")
+            if any(lit == 0 or abs(lit) > self.n_vars for lit in c):
+                raise InvalidParameterError(f"NAE clause {i + 1} {list(c)} has a literal outside 1..{self.n_vars}")
+
+    def __repr__(self):
+        return f"NAEFormula(n_vars={self.n_vars}, n_clauses={len(self.clauses)})"
+
+
+def _true_counts(clauses, values):
+    """(number of true literals, clause length) per clause, vectorised over all literals."""
+    lens = np.fromiter((len(c) for c in clauses), dtype=np.int64, count=len(clauses))
+    lits = np.fromiter((lit for c in clauses for lit in c), dtype=np.int64, count=int(lens.sum()))
+    ids = np.repeat(np.arange(len(clauses)), lens)
+    true = values[np.abs(lits) - 1] == (lits > 0)
+    return np.bincount(ids, weights=true, minlength=len(clauses)).astype(np.int64), lens
+
+
+def nae_violated(nae, assignment):
+    """Number of NAE clauses whose literals are all equal under ``assignment`` (minimised)."""
+    t, lens = _true_counts(nae.clauses, as_bool_assignment(assignment, nae.n_vars))
+    return int(((t == 0) | (t == lens)).sum())
+
+
+def falsified(cnf, assignment):
+    """Number of clauses of the CNF falsified by ``assignment`` (minimised; any clause width)."""
+    t, _ = _true_counts(cnf.clauses, as_bool_assignment(assignment, _n_vars(cnf)))
+    return int((t == 0).sum())
+
+
+def _n_vars(cnf):
+    used = max((abs(lit) for c in cnf.clauses for lit in c), default=0)
+    return max(int(getattr(cnf, "nv", 0) or 0), used)
+
+
+# ---------------------------------------------------------------- the maps
+
+def params(cnf, raw):
+    """Validate the CNF (no empty clause, no literal 0); n = max(nv, largest variable)."""
+    for i, c in enumerate(cnf.clauses):
+        if len(c) == 0:
+            raise InvalidParameterError(f"clause {i + 1} is empty; NAE-SAT needs non-empty clauses")
+        if any(lit == 0 for lit in c):
+            raise InvalidParameterError(f"clause {i + 1} contains the literal 0")
+    n = _n_vars(cnf)
+    return {"n": n, "z": n + 1, "m": len(cnf.clauses)}
+
+
+def forward(cnf, p):
+    """phi -> NAE(phi): clause C -> C + [z], z = n + 1 (O(total literals))."""
+    z = p["z"]
+    clauses = tuple(tuple(dict.fromkeys(int(lit) for lit in c)) + (z,) for c in cnf.clauses)
+    meta = {"reduction": "sat-nae", "fresh_variable": z, "n_source_vars": p["n"], "source_meta": instance_meta(cnf)}
+    return NAEFormula(clauses, z, meta)
+
+
+def lift(cnf, p, assignment):
+    """Completeness: alpha -> (alpha, z = false), as DIMACS signed ints over 1..n+1."""
+    alpha = as_bool_assignment(assignment, p["n"])
+    return to_dimacs_assignment(np.concatenate([alpha, [False]]))
+
+
+def decode(cnf, p, nae_assignment):
+    """Soundness: beta -> beta|_{1..n}, complemented first when beta(z) is true."""
+    beta = as_bool_assignment(nae_assignment, p["z"])
+    if beta[-1]:
+        beta = ~beta
+    return to_dimacs_assignment(beta[:-1])
+
+
+def value(cnf, assignment):
+    """#clauses falsified by the assignment (the source objective, minimised)."""
+    return falsified(cnf, assignment)
+
+
+def certify(cnf, p, cert):
+    """A certified u = min #falsified transfers as "NAE-satisfiable iff u = 0"."""
+    out = dict(cert)
+    if cert.get("min_unsat") is not None:
+        out["nae_satisfiable"] = cert["min_unsat"] == 0
+    return out
+
+
+REDUCTION = Reduction(
+    name="sat-nae",
+    source_kind="cnf",
+    target_kind="nae",
+    forward=forward,
+    lift=lift,
+    decode=decode,
+    params=params,
+    certify=certify,
+    value=value,
+    summary="CNF-SAT -> NAE-SAT: NAE(C, z) per clause, one fresh variable z; satisfiable iff NAE-satisfiable",
+)
