@@ -153,28 +153,44 @@ def _check_delta(d, what="--delta"):
     return d
 
 
+def _meta_kappa(meta):
+    cert = meta.get("certificate") if isinstance(meta.get("certificate"), dict) else {}
+    params = meta.get("params") if isinstance(meta.get("params"), dict) else {}
+    for k in (cert.get("kappa"), meta.get("kappa"), params.get("kappa")):
+        if k is not None:
+            return int(k)
+    return None
+
+
 def _planted_set(meta):
+    cert = meta.get("certificate")
+    if isinstance(cert, dict) and isinstance(cert.get("set"), (list, tuple)):
+        return cert["set"]
     pl = meta.get("planted")
     if isinstance(pl, dict):
-        for key in ("set", "clique", "vertices", "witness"):
-            if key in pl:
-                return pl[key]
-        return None
+        pl = next((pl[k] for k in ("set", "clique", "vertices", "witness") if k in pl), None)
     return pl if isinstance(pl, (list, tuple)) else None
 
 
 def _metadata_certificate(meta, kappa, n, Adj):
     """What the instance metadata certifies at this kappa: a dict of cert keys
-    (max_edges / max_edges_upper / best_edges / delta), or {}."""
+    (max_edges / max_edges_upper / best_edges / delta / planted), or {}.
+
+    Read: ``certificate`` {max_edges | max_edges_upper | delta} when its kappa
+    matches, and a planted set (``certificate.set`` as written by
+    ``reluhard.generators.graphs``, or ``planted``), whose edges are recounted
+    here: a planted clique of size >= kappa certifies YES, a planted kappa-set
+    a lower bound (best_edges).
+    """
     C = comb(kappa, 2)
     cert = meta.get("certificate")
     cert = dict(cert) if isinstance(cert, dict) else {}
     for key in ("max_edges", "max_edges_upper", "delta"):
         if key not in cert and key in meta:
             cert[key] = meta[key]
-    k_meta = cert.get("kappa", meta.get("kappa"))
+    k_meta = _meta_kappa(meta)
     out = {}
-    if k_meta is None or int(k_meta) == kappa:
+    if k_meta is None or k_meta == kappa:
         for key in ("max_edges", "max_edges_upper", "best_edges"):
             if isinstance(cert.get(key), (int, np.integer)) and 0 <= cert[key] <= C:
                 out[key] = int(cert[key])
@@ -189,6 +205,9 @@ def _metadata_certificate(meta, kappa, n, Adj):
         if len(S) >= kappa and edges_in(Adj, S) == comb(len(S), 2):
             out["max_edges"] = C
             out["planted"] = [int(v) for v in S[:kappa]]
+        elif len(S) == kappa:
+            out["best_edges"] = max(out.get("best_edges", 0), edges_in(Adj, S))
+            out["planted"] = [int(v) for v in S]
     return out
 
 
@@ -207,7 +226,7 @@ def params(G, raw):
     n, E = edge_array(G)
     Adj = adjacency(n, E)
     meta = instance_meta(G)
-    kappa = raw["kappa"] if raw["kappa"] is not None else meta.get("kappa")
+    kappa = raw["kappa"] if raw["kappa"] is not None else _meta_kappa(meta)
     if kappa is None:
         raise InvalidParameterError("dks-relu needs --kappa K (the instance metadata names none)")
     kappa = int(kappa)

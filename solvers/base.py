@@ -117,6 +117,7 @@ FITTERS = {
 #: combinatorial oracles by source kind: "module:function", function(instance, **kw) -> CombinatorialResult
 ORACLES = {
     "cnf": "sat:min_unsat_oracle",
+    "graph": "dks:dks_oracle",
 }
 
 
