@@ -250,8 +250,6 @@ def _parse_slow(text, path):
         if lead == "p":
             if header is not None:
                 raise InstanceFormatError(f"duplicate 'p cnf' header (first on line {header_line})", path=path, line=lineno)
-            if clauses or cur:
-                raise InstanceFormatError("'p cnf' header after the first clause", path=path, line=lineno)
             parts = s.split()
             if len(parts) != 4 or parts[1] != "cnf" or not all(_UINT_TOKEN.fullmatch(t) for t in parts[2:]):
                 raise InstanceFormatError(f"malformed header {s!r}; expected 'p cnf <vars> <clauses>'", path=path, line=lineno)
