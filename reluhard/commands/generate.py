@@ -6,6 +6,7 @@ drawn and recorded in the file's metadata, so every file can be regenerated;
 the same seed and parameters give byte-identical files.
 """
 
+import argparse
 import sys
 
 from reluhard.errors import InvalidParameterError
@@ -53,7 +54,7 @@ def _parse_sizes(text):
     try:
         sizes = [int(t) for t in text.split(",") if t.strip()]
     except ValueError:
-        raise InvalidParameterError(f"--multipartite expects comma-separated part sizes like 10,10,10, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected comma-separated part sizes like 10,10,10, got {text!r}") from None
     return sizes
 
 
