@@ -112,11 +112,13 @@ FITTERS = {
     "exact": "relu_exact:fit_exact",
     "orthant": "relu_exact:fit_orthant",
     "miqp": "miqp:fit_miqp",
+    "smt": "smt:fit_smt",
 }
 
 #: combinatorial oracles by source kind: "module:function", function(instance, **kw) -> CombinatorialResult
 ORACLES = {
     "cnf": "sat:min_unsat_oracle",
+    "hypergraph": "colouring:colourability_oracle",
     "graph": "dks:dks_oracle",
 }
 
