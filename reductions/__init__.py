@@ -26,6 +26,8 @@ REGISTRY = {
     "hypergraph-krelu": "hypergraph_to_krelu:REDUCTION",
     "sat-krelu": "hypergraph_to_krelu:SAT_KRELU",
     "dks-relu": "dks_to_relu:REDUCTION",
+    "sat-clique": "sat_to_clique:REDUCTION",
+    "sat-clique-relu": "sat_to_clique:CHAIN",
 }
 
 
