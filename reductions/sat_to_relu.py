@@ -38,7 +38,7 @@ Variants: ``plain`` (soundness at the certified u, else at the always-true
 promise u >= 1), ``gap`` (requires a certified u; states the gap bound and the
 decoder guarantee), ``normalized`` (same integer data; meta carries the exact
 unit-ball scale x' = x/sqrt(7), y' = y/(sqrt(7) sqrt(n+1)) and the normalised
-additive gap eps = (s(u) - n)/Z, Z = 7 (n+1)(T^2 + 2n + m)).
+additive gap eps = (s(u_NO) - n)/Z, Z = 7 (n+1)(T^2 + 2n + m), u_NO = max(u, 1)).
 
 References
 ----------
@@ -185,7 +185,7 @@ def forward(cnf, p):
     meta["bounds"] = b.to_json()
     meta["box"] = provable_box(p, b.completeness if p["min_unsat"] is not None else n + m)
     if p["variant"] == "normalized":
-        meta.update(normalisation(p, b))
+        meta.update(normalisation(p))
     return TrainingSet(X, y, sw, den, meta)
 
 
@@ -294,12 +294,18 @@ def provable_box(p, U):
     return [[-pad, 1 + r / float(np.sqrt(float(T2))) + pad, 1], [-(1 + r) - pad, 1 + r + pad, n]]
 
 
-def normalisation(p, b):
-    """Exact unit-ball scale and the normalised additive gap eps (§1.3)."""
+def normalisation(p):
+    """Exact unit-ball scale and the normalised additive gap eps (§1.3).
+
+    eps separates the YES value n from the certified NO bound at
+    u_NO = u when the instance certifies u >= 1, else at the always-true
+    promise u_NO = 1: eps = (s(u_NO) - n) / Z.
+    """
     n, m, T2 = p["n"], p["m"], p["T2"]
     R2 = 7 if m else 1
     Z = R2 * (n + 1) * (T2 + 2 * n + m)
-    eps = (b.soundness - n) / Z
+    u_no = p["min_unsat"] if p["min_unsat"] else 1
+    eps = (soundness_bound(n, u_no, p["B"], T2) - n) / Z
     return {
         "scale": {"x_sq": frac_str(Fraction(1, R2)), "y_sq": frac_str(Fraction(1, R2 * (n + 1)))},
         "normalisation": {
@@ -309,6 +315,7 @@ def normalisation(p, b):
             "statement": "mean_loss(normalised w/||w*||) = L(w)/Z; every x' in the unit ball; ||lift/||w*|| || = 1",
         },
         "eps": frac_str(eps),
+        "eps_u": u_no,
         "eps_float": float(eps),
     }
 

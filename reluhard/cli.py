@@ -46,7 +46,10 @@ class _UsageError(Exception):
     pass
 
 
-def build_parser():
+def build_parser(selected=None):
+    """The argument parser. Only the ``selected`` subcommand gets its full
+    argument set (building some of them imports numpy/scipy to read the
+    reduction registry), so ``reluhard --help`` stays fast."""
     parser = _Parser(
         prog="reluhard",
         description="Hardness reductions for training ReLU networks, with machine-checked certificates.",
@@ -62,8 +65,9 @@ def build_parser():
                 continue  # not built yet
             raise
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
-        mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
+        if mod.NAME == selected:
+            mod.add_arguments(p)
+            p.set_defaults(_run=mod.run)
     return parser
 
 
@@ -78,7 +82,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     try:
-        parser = build_parser()
+        selected = next((a for a in argv if not a.startswith("-")), None)
+        parser = build_parser(selected)
         args = parser.parse_args(argv)
         if getattr(args, "_run", None) is None:
             parser.print_help()
