@@ -276,3 +276,27 @@ def test_gradient_fitter_on_yes_and_no_instances():
     no = HK.apply(named_hypergraph("cycle", size=5), k=3)
     res = fit_gd(no.target, k=3, restarts=3, seed=0)
     assert res.loss > 0
+
+
+def test_mixed_sign_case_ii_needs_sign_cut_decode():
+    """Claim B case (ii) on C4 ⋈ K1 (k = 3, no gadget): Q is active on every vertex of H, so
+    "colour by an active positive ReLU" can be monochromatic; the sign cut of P is proper."""
+    F = Fraction
+    W = np.array([[2, 1, 2, 1, -2], [2, -2, 2, -2, 1], [3, 0, 3, 0, 0]], dtype=object) * F(1)
+    net = Network(W, np.array([F(1), F(1), F(-1)], dtype=object))
+    h = named_hypergraph("cycle", size=4)
+    img = HK.apply(h, k=3, no_gadget=True)
+    assert exact_loss(img.target, net) == 0
+    csr = check_hypergraph(h)
+    naive = [0 if w > 0 else 1 for w in W[0, :4]]  # first active positive ReLU: always ReLU 0
+    assert monochromatic(csr, naive).all()
+    assert not monochromatic(csr, img.decode(net)).any()
+    assert img.guarantee(net, Fraction(0)).holds
+
+
+def test_all_eight_clauses_unsat_at_k3():
+    """The worked example's NO instance: every sign pattern on x1, x2, x3."""
+    cnf = CNF(from_clauses=[[s1 * 1, s2 * 2, s3 * 3] for s1 in (1, -1) for s2 in (1, -1) for s3 in (1, -1)])
+    res = fit_smt(CHAIN.apply(cnf, k=3).target)
+    assert res.realizable is False
+    assert [p["status"] for p in res.extra["patterns"]] == ["unsat", "unsat", "skipped", "skipped"]
