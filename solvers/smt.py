@@ -199,7 +199,9 @@ def fit_smt(data, *, k=None, time_limit=None, seed=0, symmetry=True, skip_proved
     FitResult
         ``realizable`` True with an exact network of loss 0 (re-checked in
         Fractions, ``proven_optimal``), False when every pattern is ``unsat``
-        (no network), None when the time limit cut in (``complete`` False).
+        (no network attains loss 0), None when the time limit cut in
+        (``complete`` False). In the last two cases ``network`` is the zero
+        network with its exact loss sum_i c_i y_i^2 (an upper bound only).
         ``extra["patterns"]`` lists each pattern's status and seconds.
 
     Notes
@@ -263,8 +265,14 @@ def fit_smt(data, *, k=None, time_limit=None, seed=0, symmetry=True, skip_proved
     if net is not None:
         return FitResult("smt", net, Fraction(0), 0.0, proven_optimal=True, dual_bound=0.0, realizable=True,
                          complete=True, seconds=dt, seed=seed, status="realizable", extra=extra)
+    # No network attains loss 0 (or the budget ran out): report the zero network, an honest upper
+    # bound with its exact loss, so the JSON keeps k rows of weights (conventions §7).
+    zero = Network(np.full((k, n_features), Fraction(0), dtype=object), np.full(k, Fraction(1), dtype=object))
+    zloss = sum((w * y * y for w, y in zip(weights, labels)), Fraction(0))
+    mean = float(zloss / sum(weights, Fraction(0))) if weights else 0.0
+    extra["network_note"] = "zero network: an upper bound only, not a minimiser"
     if "unknown" in statuses:
-        return FitResult("smt", None, None, None, realizable=None, complete=False, seconds=dt, seed=seed,
+        return FitResult("smt", zero, zloss, mean, realizable=None, complete=False, seconds=dt, seed=seed,
                          status="timeout", extra=extra)
-    return FitResult("smt", None, None, None, realizable=False, complete=True, seconds=dt, seed=seed,
+    return FitResult("smt", zero, zloss, mean, realizable=False, complete=True, seconds=dt, seed=seed,
                      status="unrealizable", extra=extra)

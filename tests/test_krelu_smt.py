@@ -300,3 +300,13 @@ def test_all_eight_clauses_unsat_at_k3():
     res = fit_smt(CHAIN.apply(cnf, k=3).target)
     assert res.realizable is False
     assert [p["status"] for p in res.extra["patterns"]] == ["unsat", "unsat", "skipped", "skipped"]
+
+
+def test_unrealizable_result_keeps_k_rows():
+    img = HK.apply(named_hypergraph("cycle", size=5), k=3)
+    js = fit_smt(img.target).to_json()
+    assert js["realizable"] is False and js["k"] == 3 and len(js["weights"]) == 3
+    assert not js["proven_optimal"]
+    ts = img.target
+    assert Fraction(js["loss"]) == exact_loss(ts, Network(np.zeros((3, ts.n_features), dtype=object) * Fraction(1),
+                                                          np.ones(3, dtype=object) * Fraction(1)))
