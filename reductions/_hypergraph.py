@@ -8,7 +8,7 @@ reduction.
 """
 
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -84,19 +84,8 @@ def monochromatic(csr, colouring):
     return lo == hi
 
 
-@dataclass(frozen=True, eq=False)
-class _Hypergraph:
-    """Stand-in with the shape of ``generators.hypergraphs.Hypergraph`` (used only if that module is absent)."""
-
-    n_vertices: int
-    edges: list
-    meta: dict = field(default_factory=dict)
-
-
 def make_hypergraph(n_vertices, edges, meta=None):
-    """Build the project's Hypergraph (``reluhard.generators.hypergraphs``)."""
-    try:
-        from reluhard.generators.hypergraphs import Hypergraph
-    except ImportError:  # pragma: no cover - until the generators module lands
-        Hypergraph = _Hypergraph
+    """Build the project's :class:`~reluhard.generators.hypergraphs.Hypergraph`."""
+    from reluhard.generators.hypergraphs import Hypergraph
+
     return Hypergraph(int(n_vertices), [tuple(e) for e in edges], dict(meta or {}))
