@@ -38,14 +38,18 @@ def clause_matrix(cnf, width=3):
     """
     clauses = cnf.clauses
     m = len(clauses)
-    lens = np.fromiter((len(c) for c in clauses), dtype=np.int64, count=m)
-    bad = np.flatnonzero(lens != width)
-    if bad.size:
-        i = int(bad[0])
+    try:  # fast path: a rectangular list converts in one call
+        C = np.array(clauses, dtype=np.int64)
+        ok = C.shape == (m, width) or (m == 0)
+    except ValueError:  # ragged
+        ok = False
+    if not ok:
+        lens = np.fromiter((len(c) for c in clauses), dtype=np.int64, count=m)
+        i = int(np.flatnonzero(lens != width)[0])
         raise InvalidParameterError(
             f"clause {i + 1} {list(clauses[i])} has {lens[i]} literals; this reduction needs exactly {width} distinct variables per clause"
         )
-    C = np.array(clauses, dtype=np.int64).reshape(m, width)
+    C = C.reshape(m, width)
     V = np.sort(np.abs(C), axis=1)
     dup = np.flatnonzero((V[:, 1:] == V[:, :-1]).any(axis=1)) if m else np.array([], dtype=np.int64)
     if dup.size:

@@ -75,7 +75,10 @@ def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, 
     options = dict(options or {})
     inconclusive = []
 
-    comb = get_oracle(red.source_kind)(instance, time_limit=time_limit, **(oracle_kwargs or {}))
+    # the oracle sees the reduction options (e.g. kappa for DkS) plus any extra kwargs
+    okw = {k: v for k, v in options.items() if v is not None}
+    okw.update(oracle_kwargs or {})
+    comb = get_oracle(red.source_kind)(instance, time_limit=time_limit, **okw)
     cert = dict(comb.cert)
     if not comb.proven:
         inconclusive.append(f"combinatorial oracle: {comb.status}")

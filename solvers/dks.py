@@ -63,7 +63,9 @@ def _check_kappa(kappa, n):
 
 def dks_certificate(kappa, max_edges=None, *, upper=None, best=None):
     """The cert dict the dks-relu bounds take: max_edges (exact) or max_edges_upper/best_edges,
-    and delta = 1 - e/C(kappa,2) when that is > 0 (the NO promise it certifies)."""
+    and delta = 1 - e/C(kappa,2) when that is > 0 (the NO promise it certifies); for a
+    YES instance (e = C) delta = 1/C(kappa,2), the weakest NO promise, which is always
+    true of every non-clique kappa-set and fixes the reduction's parameters."""
     C = comb(kappa, 2)
     out = {"kappa": kappa}
     if max_edges is not None:
@@ -76,6 +78,8 @@ def dks_certificate(kappa, max_edges=None, *, upper=None, best=None):
         ub = upper
     if ub < C:
         out["delta"] = Fraction(C - ub, C)
+    elif max_edges is not None:
+        out["delta"] = Fraction(1, C)
     return out
 
 
