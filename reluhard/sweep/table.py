@@ -1,0 +1,186 @@
+"""The results table: JSON Lines, one record per cell, appended and flushed per record.
+
+Durability rules
+
+* a record is written as one line, then flushed and fsynced before the next
+  cell's result is consumed: a Ctrl-C, a crash or ``kill -9`` of the sweep
+  loses at most the cells still running, never a finished record;
+* a killed writer can leave a partial last line; :func:`read_records` reports
+  it and :func:`prepare_output` (``--resume``) removes it with an atomic
+  rewrite before appending, so the file stays valid JSON Lines;
+* any other malformed line is an :class:`~reluhard.errors.InstanceFormatError`
+  (file and line named): results are never silently dropped.
+
+Parquet (:func:`export_parquet`) is a flattened copy for analysis:
+``param_<name>``, ``option_<name>``, ``fit_<method>_<field>``,
+``check_<name>``, other lists/dicts as JSON strings.
+"""
+
+import json
+import os
+from pathlib import Path
+
+from reluhard.errors import InstanceFormatError, InvalidParameterError
+from reluhard.io import atomic_write
+
+__all__ = ["read_records", "latest_by_cell", "prepare_output", "RecordWriter", "flatten_record", "export_parquet"]
+
+
+def read_records(path):
+    """Records of a results file, in file order.
+
+    Returns
+    -------
+    records : list of dict
+    partial : str or None
+        A trailing partial line (an interrupted write), excluded from ``records``.
+
+    Raises
+    ------
+    InstanceFormatError
+        A complete line is not a JSON object with a ``cell_id``.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    tail = lines.pop()  # "" when the file ends with a newline
+    records = []
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        records.append(_parse(line, path, i))
+    partial = None
+    if tail.strip():
+        try:
+            records.append(_parse(tail, path, len(lines) + 1))
+        except InstanceFormatError:
+            partial = tail
+    return records, partial
+
+
+def _parse(line, path, lineno):
+    try:
+        rec = json.loads(line)
+    except ValueError as exc:
+        raise InstanceFormatError(f"not a JSON record ({exc.msg})", path=path, line=lineno) from None
+    if not isinstance(rec, dict) or "cell_id" not in rec:
+        raise InstanceFormatError("a results record must be a JSON object with a cell_id", path=path, line=lineno)
+    return rec
+
+
+def latest_by_cell(records):
+    """One record per cell id (the last one written), in first-seen order."""
+    out = {}
+    for rec in records:
+        out[rec["cell_id"]] = rec
+    return list(out.values())
+
+
+def prepare_output(path, *, resume=False, overwrite=False):
+    """Make ``path`` ready for appending and return the set of finished cell ids.
+
+    Parameters
+    ----------
+    resume : bool
+        Keep the existing records and skip their cells; a partial last line is
+        removed (atomic rewrite).
+    overwrite : bool
+        Start from an empty file.
+
+    Raises
+    ------
+    InvalidParameterError
+        The file exists, is not empty, and neither ``resume`` nor ``overwrite`` is set.
+    """
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.stat().st_size == 0 or overwrite:
+        with atomic_write(path) as fh:
+            fh.write("")
+        return set()
+    if not resume:
+        raise InvalidParameterError(f"{path} already holds results: pass --resume to continue it or --overwrite to start again")
+    records, partial = read_records(path)
+    if partial is not None or not path.read_bytes().endswith(b"\n"):
+        with atomic_write(path) as fh:
+            for rec in records:
+                fh.write(json.dumps(rec) + "\n")
+    return {rec["cell_id"] for rec in records}
+
+
+class RecordWriter:
+    """Append records to a JSON Lines file: one line each, flushed and fsynced.
+
+    A context manager; ``write`` returns nothing and raises only on I/O errors.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._fh = open(self.path, "a", encoding="utf-8")
+        self.count = 0
+
+    def write(self, record):
+        self._fh.write(json.dumps(record, allow_nan=False) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self.count += 1
+
+    def close(self):
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def flatten_record(rec):
+    """One flat dict of scalars per record (the Parquet row)."""
+    flat = {}
+    for key, val in rec.items():
+        if key == "params":
+            flat.update({f"param_{k}": v for k, v in val.items()})
+        elif key == "options":
+            flat.update({f"option_{k}": (v if isinstance(v, (int, float, bool)) else str(v)) for k, v in val.items()})
+        elif key == "fits":
+            for m, f in val.items():
+                flat.update({f"fit_{m}_{k}": v for k, v in f.items()})
+        elif key == "checks":
+            flat.update({f"check_{k}": bool(v) for k, v in val.items()})
+        elif isinstance(val, (dict, list)):
+            flat[key] = json.dumps(val, sort_keys=True)
+        else:
+            flat[key] = val
+    return flat
+
+
+def export_parquet(records, path):
+    """Write the flattened records to a Parquet file (needs pyarrow: ``pip install 'reluhard[sweep]'``).
+
+    Columns are the union over records; a cell without a column has null.
+    A column whose values mix strings and numbers is stored as strings.
+    """
+    from reluhard.solvers.base import require
+
+    pa = require("pyarrow", "pyarrow")
+    pq = require("pyarrow.parquet", "pyarrow")
+    rows = [flatten_record(r) for r in records]
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    arrays = {}
+    for c in cols:
+        vals = [r.get(c) for r in rows]
+        kinds = {type(v) for v in vals if v is not None}
+        if kinds == {int, float}:
+            vals = [None if v is None else float(v) for v in vals]
+        elif len(kinds) > 1:
+            vals = [None if v is None else (json.dumps(v) if not isinstance(v, str) else v) for v in vals]
+        arrays[c] = pa.array(vals)
+    table = pa.table(arrays) if cols else pa.table({"cell_id": pa.array([], pa.string())})
+    with atomic_write(path, "wb") as fh:
+        pq.write_table(table, fh)
+    return table.num_rows
