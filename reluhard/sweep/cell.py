@@ -167,6 +167,27 @@ def _plain(obj):
     return obj
 
 
+def _image(red, inst, cell, oracle_kwargs):
+    """The reduced instance (for the exact-method policy and the YES value).
+
+    A reduction that needs a certified value at reduce time (e.g. dks-relu's
+    delta) gets it from the combinatorial oracle, as ``verify`` does.
+    """
+    from reluhard.errors import InvalidParameterError
+    from reluhard.solvers.base import get_oracle
+
+    options = dict(cell["options"])
+    try:
+        return red.apply(inst, **options)
+    except InvalidParameterError:
+        okw = {k: v for k, v in options.items() if v is not None}
+        okw.update(oracle_kwargs or {})
+        comb = get_oracle(red.source_kind)(inst, time_limit=cell["solver_time_limit"], **okw)
+        names = set(red.option_names())
+        options.update({k: v for k, v in comb.cert.items() if k in names and options.get(k) is None})
+        return red.apply(inst, **options)
+
+
 def run_cell(cell):
     """Run one cell in this process and return its record (never raises for a failing cell).
 
@@ -190,7 +211,8 @@ def run_cell(cell):
         red = get_reduction(cell["reduction"])
         inst = build_instance(cell)
         rec["instance_sha256"] = instance_sha256(inst, red.source_kind)
-        img = red.apply(inst, **cell["options"])
+        oracle_kwargs = {"kappa": int(cell["options"]["kappa"])} if cell["options"].get("kappa") is not None else None
+        img = _image(red, inst, cell, oracle_kwargs)
         run, skipped = [], {}
         for m in cell["methods"]:
             why = _exact_skip_reason(img, m, cell)
@@ -199,7 +221,6 @@ def run_cell(cell):
             else:
                 skipped[m] = why
         rec["methods_run"], rec["methods_skipped"] = run, skipped
-        oracle_kwargs = {"kappa": int(cell["options"]["kappa"])} if cell["options"].get("kappa") is not None else None
         rep = verify(inst, red, options=dict(cell["options"]), methods=run, time_limit=cell["solver_time_limit"],
                      restarts=cell["restarts"], seed=cell["seed"], prune=cell["prune"], oracle_kwargs=oracle_kwargs)
         comb = rep["combinatorial"]

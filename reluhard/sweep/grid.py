@@ -80,7 +80,7 @@ FAMILIES = {
     ),
     "planted-clique": Family(
         "planted-clique", "graph", {"n": (int, None), "p": (float, None), "kappa": (int, None)}, ("n", "p", "kappa"),
-        "_build_planted_clique", "G(n, p) with a planted kappa-clique",
+        "_build_planted_clique", "G(n, p) with a planted kappa-clique (kappa also recorded as the DkS size)",
     ),
     "planted-dense": Family(
         "planted-dense", "graph", {"n": (int, None), "p": (float, None), "kappa": (int, None), "density": (float, None)},
@@ -135,13 +135,14 @@ def _build_gnp(params, seed):
 def _build_planted_clique(params, seed):
     from reluhard.generators import planted_clique
 
-    return planted_clique(int(params["n"]), float(params["p"]), int(params["kappa"]), seed=seed)
+    return _with_kappa(planted_clique(int(params["n"]), float(params["p"]), int(params["kappa"]), seed=seed), params["kappa"])
 
 
 def _build_planted_dense(params, seed):
     from reluhard.generators import planted_dense_subgraph
 
-    return planted_dense_subgraph(int(params["n"]), float(params["p"]), int(params["kappa"]), float(params["density"]), seed=seed)
+    G = planted_dense_subgraph(int(params["n"]), float(params["p"]), int(params["kappa"]), float(params["density"]), seed=seed)
+    return _with_kappa(G, params["kappa"])
 
 
 def _build_hypergraph(params, seed):
