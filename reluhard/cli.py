@@ -11,6 +11,7 @@ Exit codes: 0 success, 1 a certified bound was violated, 2 bad input or usage
 
 import argparse
 import importlib
+import os
 import sys
 
 from .errors import ReluhardError
@@ -103,6 +104,12 @@ def main(argv=None):
         name = exc.filename if exc.filename is not None else ""
         print(f"reluhard: error: {name}: {exc.strerror}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `reluhard fit ... --json | head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
     except KeyboardInterrupt:
         print("reluhard: interrupted", file=sys.stderr)
         return 130

@@ -132,6 +132,8 @@ def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, 
         kw = dict(k=k, time_limit=time_limit, seed=seed, starts=starts, restarts=restarts)
         if method in ("exact", "orthant"):
             kw["prune"] = prune
+        if method == "gd" and bounds.soundness is not None:
+            kw["target"] = float(bounds.soundness)  # no network beats a certified lower bound
         try:
             res = fitter(ts, **kw)
         except BudgetExhausted as exc:

@@ -19,7 +19,7 @@ from .base import FitResult, as_problem
 
 __all__ = ["fit_gd"]
 
-_LBFGS = {"maxiter": 3000, "maxcor": 30, "gtol": 1e-10, "ftol": 1e-14}
+_LBFGS = {"maxiter": 1500, "maxcor": 20, "gtol": 1e-10, "ftol": 1e-13}
 
 
 def _polish(X, XT, y, c, W0, a0, fit_a):
@@ -39,7 +39,7 @@ def _polish(X, XT, y, c, W0, a0, fit_a):
     return W, a
 
 
-def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=None, init_scale=1.0, jitter=0.1, **_):
+def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=None, init_scale=1.0, jitter=0.1, target=None, **_):
     """Multi-restart L-BFGS fit of f(x) = sum_j a_j relu(w_j . x).
 
     Parameters
@@ -58,6 +58,10 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
         Seeds the random starts (same seed -> same result when no time limit cuts in).
     starts : iterable of Network
         Structured start points (lifted witnesses, known counterexample families).
+    target : float or None
+        A *certified lower bound* on the minimum (e.g. a reduction's soundness
+        bound, or 0): restarts stop once a fit reaches it (+1e-12 relative),
+        since no network can do better.
 
     Returns
     -------
@@ -74,7 +78,9 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
     seed = check_seed(seed)
     rng = as_generator(seed)
     X, y, c, meta = as_problem(data, meta)
-    XT = X.T.tocsr()
+    if X.shape[0] * X.shape[1] <= 2_000_000:
+        X = X.toarray()  # small problems: dense products avoid sparse call overhead
+    XT = X.T.copy() if isinstance(X, np.ndarray) else X.T.tocsr()
     d = X.shape[1]
     fit_a = k > 1
     t0 = time.perf_counter()
@@ -107,6 +113,8 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
         done += 1
         if L < best[0]:
             best = (L, W, a)
+        if target is not None and best[0] <= float(target) + 1e-12 * max(1.0, abs(float(target))):
+            break
     L, W, a = best
     net = Network(W, a)
     return FitResult(

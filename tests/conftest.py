@@ -8,8 +8,12 @@
 
 import os
 
-import pytest
-from hypothesis import HealthCheck, settings
+# Tests solve many tiny problems; multi-threaded BLAS only adds contention on them.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 FULL = os.environ.get("RELUHARD_FULL") == "1"
 
