@@ -36,6 +36,8 @@ from reluhard.solvers.base import get_fitter, get_oracle
 __all__ = ["verify", "TOL_REL", "EXIT_CODES", "default_methods", "format_report"]
 
 TOL_REL = 1e-6
+#: wall-clock cap of the heuristic fitter inside verify (it only gives upper bounds)
+GD_TIME_LIMIT = 20.0
 EXIT_CODES = {"ok": 0, "violated": 1, "inconclusive": 3}
 
 
@@ -132,8 +134,10 @@ def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, 
         kw = dict(k=k, time_limit=time_limit, seed=seed, starts=starts, restarts=restarts)
         if method in ("exact", "orthant"):
             kw["prune"] = prune
-        if method == "gd" and bounds.soundness is not None:
-            kw["target"] = float(bounds.soundness)  # no network beats a certified lower bound
+        if method == "gd":
+            kw["time_limit"] = min(float(time_limit), GD_TIME_LIMIT)  # a heuristic upper bound: keep it short
+            if bounds.soundness is not None:
+                kw["target"] = float(bounds.soundness)  # no network beats a certified lower bound
         try:
             res = fitter(ts, **kw)
         except BudgetExhausted as exc:
