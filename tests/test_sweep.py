@@ -224,3 +224,49 @@ def test_parquet_export(tmp_path):
     assert {"cell_id", "param_n", "param_ratio", "fit_gd_loss", "check_fits_respect_soundness", "status"} <= set(t.column_names)
     assert t.column("status").to_pylist() == ["ok", "ok", "error"]
     assert t.column("fit_gd_loss").to_pylist()[:2] == [r["fits"]["gd"]["loss"] for r in recs[:2]]
+
+
+# ---------------------------------------------------------------- report and plots
+
+def _toy_records():
+    cells = expand_cells(_spec(grid={"n": 5, "ratio": "3.0,7.0"}, seeds=[0, 1, 2], methods=["exact", "gd"]))
+    return [run_cell(c) for c in cells]
+
+
+def test_report_counts_violations_and_correlation(tmp_path):
+    from reluhard.sweep.report import certified_minimum, correlations, make_report
+
+    recs = _toy_records()
+    assert all(r["status"] == "ok" for r in recs)
+    text = make_report(recs, source="toy.jsonl")
+    assert "| sat-relu | 6 | 0 | 0 | 0 | 0 | 6 |" in text
+    assert "None: on every cell" in text
+    for r in recs:  # exact proves the optimum on every tiny cell
+        assert certified_minimum(r) == pytest.approx(r["fits"]["exact"]["loss"])
+    # a forged violation must be reported with its failing check, and flips the exit code
+    bad = json.loads(json.dumps(recs[0]))
+    bad["cell_id"], bad["status"] = "forged", "violated"
+    bad["checks"]["fits_respect_soundness"] = False
+    text = make_report(recs + [bad])
+    assert "**1 cell(s) violate" in text and "| forged | sat-relu |" in text and "fits_respect_soundness" in text
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs + [bad]))
+    assert main(["report", str(path), "-o", str(tmp_path / "r.md")]) == 1
+    assert "forged" in (tmp_path / "r.md").read_text()
+    # correlation: defined only when both gaps vary
+    c = correlations(recs)["sat-relu"]
+    gaps = {r["combinatorial_gap"] for r in recs}
+    assert (c["spearman"] is None) == (len(gaps) < 2)
+    if c["spearman"] is not None:
+        assert c["spearman"] > 0.5
+
+
+def test_plots_written(tmp_path):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in _toy_records()))
+    assert main(["plot", str(path), "-o", str(tmp_path / "figs")]) == 0
+    names = sorted(p.name for p in (tmp_path / "figs").iterdir())
+    assert names == sorted(f"{f}.{e}" for f in ("loss_vs_optimum", "gap_vs_gap", "success_vs_ratio", "time_vs_size") for e in ("png", "pdf"))
+    assert all((tmp_path / "figs" / n).stat().st_size > 5000 for n in names)
+    assert main(["plot", str(path), "-o", str(tmp_path / "f2"), "--figures", "nonsense"]) == 2

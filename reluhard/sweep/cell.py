@@ -27,7 +27,7 @@ inconclusive_because   list of reasons
 error                  "Type: message" for error/timeout records, else null; ``traceback`` likewise
 n_samples, n_features  training set size
 instance_sha256        sha256 of the canonical source instance
-seconds                wall clock of the cell (including process start)
+seconds                wall clock of the cell's work in its worker (process start excluded; timeouts: until the kill)
 finished_at, host      UTC ISO time; host name
 ====================== ==========================================================
 """
@@ -272,6 +272,10 @@ def run_cell(cell):
 
 _CTX = None
 
+#: imported once by the fork server, so a cell's process starts warm (a missing one is skipped)
+_PRELOAD = ("reluhard.sweep.cell", "reluhard.verify", "reluhard.generators", "reluhard.reductions.sat_to_relu",
+            "reluhard.solvers.sat", "reluhard.solvers.fit", "reluhard.solvers.relu_exact", "pysat.examples.rc2")
+
 
 def _context():
     """forkserver where available (safe from threaded parents such as dask workers), else spawn."""
@@ -287,7 +291,7 @@ def _context():
             mp.set_start_method("forkserver" if "forkserver" in methods else "spawn", force=True)
         if "forkserver" in methods:
             _CTX = mp.get_context("forkserver")
-            _CTX.set_forkserver_preload(["reluhard.sweep.cell", "reluhard.verify"])
+            _CTX.set_forkserver_preload(list(_PRELOAD))
         else:  # pragma: no cover - Windows / macOS without forkserver
             _CTX = mp.get_context("spawn")
     return _CTX

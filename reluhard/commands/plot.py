@@ -1,0 +1,21 @@
+"""``reluhard plot RESULTS.jsonl -o DIR``: figures of a sweep's results table."""
+
+NAME = "plot"
+HELP = "draw the figures of a sweep results table (PNG and PDF)"
+
+
+def add_arguments(p):
+    p.add_argument("results", metavar="RESULTS.jsonl")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the figures (created if missing)")
+    p.add_argument("--figures", help="comma-separated subset of: loss_vs_optimum, gap_vs_gap, success_vs_ratio, time_vs_size")
+
+
+def run(args):
+    from reluhard.sweep.plots import FIGURES, make_plots
+    from reluhard.sweep.table import latest_by_cell, read_records
+
+    records = latest_by_cell(read_records(args.results)[0])
+    figures = FIGURES if not args.figures else tuple(f.strip() for f in args.figures.split(",") if f.strip())
+    for path in make_plots(records, args.output, figures=figures):
+        print(path)
+    return 0
