@@ -71,11 +71,18 @@ def test_every_registered_reduction_gets_a_family():
     from reluhard.reductions import get_reduction, reduction_names
     from reluhard.sweep.grid import DEFAULT_FAMILY
 
+    swept = []
     for name in reduction_names():
-        kind = get_reduction(name).source_kind
-        if kind in DEFAULT_FAMILY:
+        red = get_reduction(name)
+        kind = red.source_kind
+        if red.target_kind != "relu":
+            with pytest.raises(InvalidParameterError):
+                make_spec(reductions=name, grid={"n": 6, "ratio": 3})
+        elif kind in DEFAULT_FAMILY:
+            swept.append(name)
             grid = {"n": 6, "ratio": 3} if kind in ("cnf", "hypergraph") else {"n": 6, "p": 0.5}
             assert expand_cells(make_spec(reductions=name, grid=grid))
+    assert "sat-relu" in swept
 
 
 def test_toml_spec(tmp_path):

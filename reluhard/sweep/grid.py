@@ -320,6 +320,9 @@ def make_spec(*, reductions, grid, options=None, seeds=1, methods=("gd",), famil
     if not reductions:
         raise InvalidParameterError("no reduction given")
     reds = {name: get_reduction(name) for name in reductions}
+    for name, red in reds.items():
+        if red.target_kind != "relu":
+            raise InvalidParameterError(f"{name} maps to a {red.target_kind} instance, not a ReLU training set; sweep a chain ending in ReLU training")
     fams = {}
     for name, red in reds.items():
         fam = family or DEFAULT_FAMILY.get(red.source_kind)

@@ -1,0 +1,46 @@
+"""``reluhard explain REDUCTION (--formula F | INPUT)``: a reduction step by step, for teaching."""
+
+from ._common import add_reduction_options, collect_options
+
+NAME = "explain"
+HELP = "explain a reduction step by step on a small instance (gadgets, training points, intended network, decoder)"
+
+
+def add_arguments(p):
+    from reluhard.reductions import reduction_names
+
+    p.add_argument("reduction", metavar="REDUCTION", help="one of: " + ", ".join(reduction_names()))
+    p.add_argument("input", metavar="INPUT", nargs="?", help="source instance file (DIMACS .cnf, .clq/.col/edge list, .hgr)")
+    p.add_argument("--formula", help='a CNF written inline, e.g. "(x1 | ~x2 | x3) & (~x1 | x2 | x3)"')
+    p.add_argument("--seed", type=int, default=0, help="seed of the random-start fit shown by the decoder step")
+    p.add_argument("--max-rows", type=int, default=None, help="rows of the training-point tables")
+    p.add_argument("--plot", metavar="FILE.png", help="also draw the loss landscape over two weights (PNG or PDF)")
+    p.add_argument("--plot-vars", default="1,2", help="the two weight columns of --plot (default 1,2: variables x1, x2)")
+    add_reduction_options(p)
+
+
+def run(args):
+    from reluhard.errors import InvalidParameterError
+    from reluhard.explain import explain, format_explanation, parse_formula, plot_landscape
+    from reluhard.io.instances import read_instance
+    from reluhard.reductions import get_reduction
+
+    red = get_reduction(args.reduction)
+    options = collect_options(args, red)
+    if (args.formula is None) == (args.input is None):
+        raise InvalidParameterError("give either --formula or an INPUT file")
+    if args.formula is not None:
+        if red.source_kind != "cnf":
+            raise InvalidParameterError(f"--formula gives a CNF, but {red.name} takes a {red.source_kind}; give an INPUT file")
+        inst = parse_formula(args.formula)
+    else:
+        inst = read_instance(args.input, red.source_kind)
+    sections = explain(red.name, inst, options=options, seed=args.seed, max_rows=args.max_rows)
+    print(format_explanation(sections, title=f"reluhard explain {red.name}"), end="")
+    if args.plot:
+        try:
+            cols = [int(c) for c in args.plot_vars.split(",")]
+        except ValueError:
+            raise InvalidParameterError(f"--plot-vars needs two integers like 1,2, got {args.plot_vars!r}") from None
+        print(f"landscape: {plot_landscape(red.name, inst, args.plot, options=options, columns=cols)}")
+    return 0
