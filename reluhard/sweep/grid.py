@@ -68,11 +68,11 @@ FAMILIES = {
     "ksat": Family(
         "ksat", "cnf",
         {"n": (int, None), "ratio": (float, None), "m": (int, None), "k": (int, 3), "planted": (bool, False),
-         "quiet": (bool, False), "B": (int, None)},
+         "quiet": (bool, False), "B": (int, None), "distinct": (bool, False)},
         ("n",),
         "_build_ksat",
         "random k-SAT F_k(n, m), m = round(ratio n); planted=true plants a satisfying assignment; "
-        "B = max occurrences of a variable (bounded-occurrence generator)",
+        "B = max occurrences of a variable (bounded-occurrence generator); distinct=true draws clauses without repetition",
     ),
     "gnp": Family(
         "gnp", "graph", {"n": (int, None), "p": (float, None), "kappa": (int, None)}, ("n", "p"), "_build_gnp",
@@ -115,7 +115,7 @@ def _build_ksat(params, seed):
                                        quiet=bool(params.get("quiet")), seed=seed)
     if params.get("planted"):
         return planted_ksat(n, m, k=k, quiet=bool(params.get("quiet")), seed=seed)
-    return random_ksat(n, m, k=k, seed=seed)
+    return random_ksat(n, m, k=k, distinct=bool(params.get("distinct")), seed=seed)
 
 
 def _with_kappa(G, kappa):

@@ -1,0 +1,53 @@
+"""``reluhard suite build|check|svmlight DIR``: the versioned benchmark suite."""
+
+NAME = "suite"
+HELP = "build or check the benchmark suite (instances/), export training sets for scikit-learn"
+
+
+def add_arguments(p):
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    b = sub.add_parser("build", help="regenerate the suite from its manifest (default recipe for new reductions)")
+    b.add_argument("folder", metavar="DIR")
+    b.add_argument("--large", action="store_true", help="also build the large tier (not committed)")
+    b.add_argument("--reduction", help="only these reductions (comma-separated)")
+    b.add_argument("--time-limit", type=float, default=120.0, help="seconds per combinatorial solve")
+    c = sub.add_parser("check", help="recompute every sha256; re-verify the tiny tier's certified values and training sets")
+    c.add_argument("folder", metavar="DIR")
+    c.add_argument("--hashes-only", action="store_true", help="skip the tiny tier's re-verification")
+    s = sub.add_parser("svmlight", help="export one row's training set in svmlight format (sklearn load_svmlight_file)")
+    s.add_argument("folder", metavar="DIR")
+    s.add_argument("row", metavar="ROW_ID", help="e.g. sat-relu/tiny/no")
+    s.add_argument("-o", "--output", required=True, help="output .svmlight file (weights go to OUTPUT.weights)")
+
+
+def run(args):
+    import sys
+
+    from reluhard import suite
+
+    if args.action == "build":
+        reds = None if not args.reduction else [r.strip() for r in args.reduction.split(",") if r.strip()]
+        rows = suite.build_suite(args.folder, large=args.large, reductions=reds, time_limit=args.time_limit,
+                                 log=lambda m: print(m, file=sys.stderr))
+        from pathlib import Path
+
+        print(f"{sum(1 for r in rows if r.get('built'))} rows built, manifest {Path(args.folder) / suite.MANIFEST}")
+        return 0
+    if args.action == "check":
+        problems = suite.check_suite(args.folder, reverify=not args.hashes_only, log=print)
+        for p in problems:
+            print(f"PROBLEM {p}")
+        return 1 if problems else 0
+    from reluhard.suite import load, read_manifest, to_svmlight  # noqa: F401
+
+    rows = {r["id"]: r for r in read_manifest(args.folder)["rows"]}
+    if args.row not in rows:
+        from reluhard.errors import InvalidParameterError
+
+        raise InvalidParameterError(f"no suite row {args.row!r}")
+    npz = next(f for f in rows[args.row].get("files", {}) if f.endswith(".npz"))
+    from pathlib import Path
+
+    for path in to_svmlight(Path(args.folder) / npz, args.output):
+        print(path)
+    return 0

@@ -1,0 +1,497 @@
+"""The versioned benchmark suite (``instances/``): build, check, load.
+
+``reluhard suite build instances/`` regenerates, for every registered reduction
+to ReLU training, YES and NO instances at three tiers:
+
+=======  ==========================================================  =========
+tier     certification                                               committed
+=======  ==========================================================  =========
+tiny     ``verify`` end to end (exact oracle, exact-arithmetic lift,  yes
+         exact fitter where it finishes), status must be ``ok``
+medium   combinatorial optimum certified (RC2 MaxSAT / exact DkS /   yes
+         SAT 2-colouring), bounds from it
+large    as medium with a time limit (``--large``; unproven optima   no
+         recorded as such); for stress-testing training algorithms
+=======  ==========================================================  =========
+
+The manifest ``instances/manifest.json`` drives the build: each row's recipe
+(reduction, tier, answer, family, params, seed, options) is rebuilt as it
+stands; a registered reduction without rows gets the default recipe
+(:func:`default_recipe`). After the build every row also holds the seed used
+(NO instances: the first seed from ``seed`` whose instance is a certified NO),
+the certified combinatorial optimum, the certified loss bounds (exact
+rationals ``"p/q"`` and floats), eps (NO rows: (soundness - YES value) / sum
+of weights, the mean-loss gap of conventions §2), the training-set size and
+the sha256 of every file. Same code, same manifest: byte-identical files.
+
+``reluhard suite check instances/`` recomputes every hash and, for the tiny
+tier, re-derives the certified optimum and bounds from the source file and
+the training set (byte for byte) from the reduction.
+
+Loaders: :func:`load` (numpy/scipy), :func:`to_svmlight` (a file read by
+scikit-learn's ``load_svmlight_file``; scikit-learn itself is not needed),
+:func:`torch_dataset` (a ``torch.utils.data.Dataset``; torch imported lazily,
+never a dependency).
+"""
+
+import hashlib
+import json
+import math
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+from reluhard.commands._common import jsonable as _jsonable
+from reluhard.data import frac_str
+from reluhard.errors import InstanceFormatError, InvalidParameterError
+
+__all__ = [
+    "MANIFEST",
+    "TIERS",
+    "default_recipe",
+    "build_suite",
+    "check_suite",
+    "read_manifest",
+    "load",
+    "to_svmlight",
+    "torch_dataset",
+    "sha256_file",
+]
+
+MANIFEST = "manifest.json"
+SUITE_FORMAT = 1
+TIERS = ("tiny", "medium", "large")
+_SUFFIX = {"cnf": ".cnf", "graph": ".clq", "hypergraph": ".hgr"}
+_MAX_SEED_SEARCH = 500
+
+
+# ---------------------------------------------------------------- recipe
+
+def _rows(reduction, specs):
+    out = []
+    for tier, answer, family, params, seed, options in specs:
+        out.append({"id": f"{reduction}/{tier}/{answer}", "reduction": reduction, "tier": tier, "answer": answer,
+                    "family": family, "params": params, "seed": seed, "options": options})
+    return out
+
+
+def default_recipe(reduction):
+    """The default rows of one reduction (by its source kind; sizes chosen so tiny verifies in seconds).
+
+    Returns
+    -------
+    list of dict
+        Recipe rows (id, reduction, tier, answer, family, params, seed, options).
+    """
+    from reluhard.reductions import get_reduction
+
+    red = get_reduction(reduction)
+    kind = red.source_kind
+    chain = len(red.steps) > 1
+    if kind == "cnf":
+        if not chain:  # sat-relu: one ReLU, exact orthant enumeration to n = 8
+            specs = [
+                ("tiny", "yes", "ksat", {"n": 6, "ratio": 4.0, "planted": True}, 1, {}),
+                ("tiny", "no", "ksat", {"n": 6, "ratio": 8.0}, 1, {}),
+                ("medium", "yes", "ksat", {"n": 30, "ratio": 4.26, "planted": True}, 1, {}),
+                ("medium", "no", "ksat", {"n": 30, "ratio": 6.0}, 1, {}),
+                ("large", "yes", "ksat", {"n": 1000, "ratio": 4.26, "planted": True}, 1, {}),
+                ("large", "no", "ksat", {"n": 80, "ratio": 6.0}, 1, {}),
+            ]
+        else:  # chains grow quickly (clique graphs on 3m vertices, hypergraphs)
+            specs = [
+                ("tiny", "yes", "ksat", {"n": 3, "m": 2, "planted": True}, 1, {}),
+                ("tiny", "no", "ksat", {"n": 3, "m": 8, "distinct": True}, 1, {}),
+                ("medium", "yes", "ksat", {"n": 6, "ratio": 3.0, "planted": True}, 1, {}),
+                ("medium", "no", "ksat", {"n": 4, "m": 20, "distinct": True}, 1, {}),
+                ("large", "yes", "ksat", {"n": 20, "ratio": 4.0, "planted": True}, 1, {}),
+                ("large", "no", "ksat", {"n": 8, "ratio": 8.0}, 1, {}),
+            ]
+    elif kind == "graph":
+        specs = [
+            ("tiny", "yes", "planted-clique", {"n": 6, "p": 0.3, "kappa": 3}, 1, {}),
+            ("tiny", "no", "gnp", {"n": 6, "p": 0.3, "kappa": 3}, 1, {}),
+            ("medium", "yes", "planted-clique", {"n": 16, "p": 0.3, "kappa": 5}, 1, {}),
+            ("medium", "no", "gnp", {"n": 16, "p": 0.3, "kappa": 5}, 1, {}),
+            ("large", "yes", "planted-clique", {"n": 60, "p": 0.2, "kappa": 8}, 1, {}),
+            ("large", "no", "gnp", {"n": 60, "p": 0.2, "kappa": 8}, 1, {}),
+        ]
+    elif kind == "hypergraph":
+        specs = [
+            ("tiny", "yes", "hypergraph", {"n": 6, "m": 6, "planted": True}, 1, {}),
+            ("tiny", "no", "named-hypergraph", {"name": "fano"}, 0, {}),
+            ("medium", "yes", "hypergraph", {"n": 12, "m": 24, "planted": True}, 1, {}),
+            ("medium", "no", "named-hypergraph", {"name": "k6-3"}, 0, {}),
+            ("large", "yes", "hypergraph", {"n": 60, "m": 240, "planted": True}, 1, {}),
+            ("large", "no", "hypergraph", {"n": 9, "m": 70}, 1, {}),
+        ]
+    else:
+        return []
+    return _rows(reduction, specs)
+
+
+def _registered_relu_reductions():
+    from reluhard.reductions import get_reduction, reduction_names
+
+    return [n for n in reduction_names() if get_reduction(n).target_kind == "relu"]
+
+
+# ---------------------------------------------------------------- manifest
+
+def sha256_file(path):
+    """sha256 hex digest of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(folder):
+    """The manifest of a suite folder (``{"format", "reluhard_version", "rows": [...]}``).
+
+    Raises
+    ------
+    InstanceFormatError
+        The file is missing or not a suite manifest.
+    """
+    path = Path(folder) / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InstanceFormatError("no suite manifest here (build one with 'reluhard suite build')", path=path) from None
+    except ValueError as exc:
+        raise InstanceFormatError(f"not JSON: {exc}", path=path) from None
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
+        raise InstanceFormatError("a suite manifest is a JSON object with a 'rows' list", path=path)
+    return data
+
+
+def _write_manifest(folder, rows):
+    from reluhard import __version__
+    from reluhard.io import atomic_write
+
+    data = {"format": SUITE_FORMAT, "reluhard_version": __version__,
+            "description": "reluhard benchmark suite; rebuild with 'reluhard suite build', check with 'reluhard suite check'",
+            "rows": rows}
+    with atomic_write(Path(folder) / MANIFEST) as fh:
+        json.dump(data, fh, indent=1, sort_keys=False)
+        fh.write("\n")
+
+
+# ---------------------------------------------------------------- build
+
+def _make_instance(row, seed):
+    from reluhard.sweep.grid import build_instance
+
+    if row["family"] == "named-hypergraph":
+        from reluhard.generators import named_hypergraph
+
+        return named_hypergraph(row["params"]["name"])
+    cell = {"family": row["family"], "params": row["params"], "seed": seed}
+    return build_instance(cell)
+
+
+def _write_source(path, inst, kind):
+    if kind == "cnf":
+        from reluhard.io.dimacs import write_cnf
+
+        write_cnf(path, inst)
+    elif kind == "graph":
+        from reluhard.io.graphs import write_graph
+
+        write_graph(path, inst)
+    else:
+        from reluhard.io.hgr import write_hgr
+
+        write_hgr(path, inst)
+
+
+def _oracle(red, inst, options, time_limit):
+    from reluhard.solvers.base import get_oracle
+
+    okw = {k: v for k, v in options.items() if v is not None}
+    if "kappa" in okw:
+        okw["kappa"] = int(okw["kappa"])
+    return get_oracle(red.source_kind)(inst, time_limit=time_limit, **okw)
+
+
+def _is_yes(comb):
+    if comb.problem == "dks":
+        kappa = comb.extra.get("kappa")
+        return comb.value is not None and kappa is not None and comb.value == math.comb(int(kappa), 2)
+    return comb.value == 0
+
+
+def _certified_options(red, options, comb):
+    names = set(red.option_names())
+    out = dict(options)
+    out.update({k: v for k, v in comb.cert.items() if k in names and out.get(k) is None})
+    return out
+
+
+def _build_row(folder, row, *, time_limit, log):
+    from reluhard.commands.reduce import reduce_to_file
+    from reluhard.io.instances import read_instance
+    from reluhard.io.npz import load_training_set
+    from reluhard.reductions import get_reduction
+    from reluhard.sweep.cell import _yes_cert
+
+    red = get_reduction(row["reduction"])
+    kind = red.source_kind
+    rel = Path(row["reduction"]) / row["tier"]
+    (Path(folder) / rel).mkdir(parents=True, exist_ok=True)
+    src_rel = rel / f"{row['answer']}{_SUFFIX[kind]}"
+    npz_rel = rel / f"{row['answer']}.npz"
+    src, npz = Path(folder) / src_rel, Path(folder) / npz_rel
+    want_yes = row["answer"] == "yes"
+    tries = _MAX_SEED_SEARCH if row["family"] != "named-hypergraph" else 1
+    comb = None
+    for seed in range(int(row["seed"]), int(row["seed"]) + tries):
+        inst = _make_instance(row, seed)
+        _write_source(src, inst, kind)
+        inst = read_instance(src, kind)  # certify exactly what the file holds
+        comb = _oracle(red, inst, row["options"], time_limit)
+        if comb.value is not None and _is_yes(comb) == want_yes:
+            break
+        if comb.value is None and not want_yes and row["tier"] == "large":
+            break  # an unproven large NO candidate: kept, recorded as unproven
+    else:
+        raise InvalidParameterError(f"{row['id']}: no {row['answer'].upper()} instance among seeds {row['seed']}..{row['seed'] + tries - 1}")
+    options = _certified_options(red, row["options"], comb)
+    reduce_to_file(row["reduction"], str(src), str(npz), options)
+    img = red.apply(inst, **options)
+    b = img.bounds(**comb.cert)
+    yes = _yes_cert(comb.problem, img)
+    yes_loss = None
+    if yes is not None:
+        try:
+            yb = img.bounds(**yes)
+            yes_loss = None if yb.completeness is None else yb.completeness
+        except (NotImplementedError, ValueError, KeyError):
+            yes_loss = None
+    X, y, c, meta = load_training_set(npz)
+    total_w = Fraction(sum(Fraction(float(w)) for w in c))
+    eps = None
+    if not want_yes and b.soundness is not None and yes_loss is not None and b.soundness > yes_loss:
+        eps = (b.soundness - yes_loss) / total_w  # None where only a qualitative claim is made (k-ReLU: min > 0)
+    out = {k: row[k] for k in ("id", "reduction", "tier", "answer", "family", "params", "seed", "options")}
+    out.update({
+        "seed_used": seed,
+        "options_used": _jsonable(options),
+        "combinatorial": {"problem": comb.problem, "optimum": _jsonable(comb.value), "proven": bool(comb.proven), "status": comb.status},
+        "bounds": {
+            "statement": b.statement,
+            "completeness_loss": None if b.completeness is None else frac_str(b.completeness),
+            "completeness_loss_float": None if b.completeness is None else float(b.completeness),
+            "soundness_bound": None if b.soundness is None else frac_str(b.soundness),
+            "soundness_bound_float": None if b.soundness is None else float(b.soundness),
+            "realizable": b.realizable,
+            "yes_loss": None if yes_loss is None else frac_str(yes_loss),
+        },
+        "eps": None if eps is None else frac_str(eps),
+        "eps_float": None if eps is None else float(eps),
+        "n_samples": int(X.shape[0]),
+        "n_features": int(X.shape[1]),
+        "total_weight": float(total_w),
+        "files": {str(src_rel): sha256_file(src), str(npz_rel): sha256_file(npz)},
+        "built": True,
+    })
+    if row["tier"] == "tiny":
+        from reluhard.verify import verify
+
+        rep = verify(inst, red, options=dict(row["options"]), time_limit=time_limit, restarts=10, seed=0)
+        out["verified"] = {"status": rep["status"], "methods": list(rep["fits"]), "checks": rep["checks"],
+                           "best_loss": min((f.get("loss_reevaluated") for f in rep["fits"].values() if f.get("loss_reevaluated") is not None), default=None)}
+        if rep["status"] != "ok":
+            raise InvalidParameterError(f"{row['id']}: verify says {rep['status']} ({rep['inconclusive_because'] or rep['checks']})")
+    log(f"{row['id']}: seed {seed}, {comb.problem} optimum {comb.value}{'' if comb.proven else ' (unproven)'}, "
+        f"{out['n_samples']} x {out['n_features']}, {sum((Path(folder) / f).stat().st_size for f in out['files']) / 1024:.1f} KiB")
+    return out
+
+
+def build_suite(folder, *, large=False, reductions=None, time_limit=120.0, log=print):
+    """(Re)build the suite in ``folder`` from its manifest (or the default recipe).
+
+    Parameters
+    ----------
+    folder : path
+    large : bool
+        Also build the large tier (not committed; listed in the manifest either way).
+    reductions : list of str or None
+        Only these reductions (default: every registered reduction to ReLU training).
+    time_limit : float
+        Per combinatorial solve (large tier: the result may be unproven).
+    log : callable
+        Progress lines.
+
+    Returns
+    -------
+    list of dict : the manifest rows.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        old = read_manifest(folder)["rows"]
+    except InstanceFormatError:
+        old = []
+    names = reductions or _registered_relu_reductions()
+    recipe = [r for r in old if r["reduction"] in names]
+    have = {r["reduction"] for r in recipe}
+    for name in names:
+        if name not in have:
+            recipe += default_recipe(name)
+    keep = [r for r in old if r["reduction"] not in names]
+    rows = []
+    for row in recipe:
+        if row["tier"] == "large" and not large:
+            prev = next((r for r in old if r["id"] == row["id"] and r.get("built")), None)
+            rows.append(prev if prev is not None and all((folder / f).exists() for f in prev["files"]) else
+                        {k: row[k] for k in ("id", "reduction", "tier", "answer", "family", "params", "seed", "options")} | {"built": False})
+            continue
+        rows.append(_build_row(folder, row, time_limit=time_limit, log=log))
+    rows = keep + rows
+    _write_manifest(folder, rows)
+    return rows
+
+
+# ---------------------------------------------------------------- check
+
+def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
+    """Recompute every hash; re-derive the tiny tier's certified values and training sets.
+
+    Returns
+    -------
+    list of str : the problems found (empty when the suite is intact).
+    """
+    from reluhard.commands.reduce import reduce_to_file
+    from reluhard.io.instances import read_instance
+    from reluhard.reductions import get_reduction
+
+    folder = Path(folder)
+    rows = read_manifest(folder)["rows"]
+    problems = []
+    n_files = 0
+    for row in rows:
+        if not row.get("built"):
+            continue
+        if row["tier"] == "large" and not all((folder / rel).exists() for rel in row["files"]):
+            continue  # the large tier is not committed; it is checked where it was built
+        for rel, digest in row["files"].items():
+            path = folder / rel
+            n_files += 1
+            if not path.exists():
+                problems.append(f"{row['id']}: {rel} is missing")
+            elif sha256_file(path) != digest:
+                problems.append(f"{row['id']}: {rel} has sha256 {sha256_file(path)[:12]}..., manifest says {digest[:12]}...")
+        if row["tier"] != "tiny" or not reverify:
+            continue
+        red = get_reduction(row["reduction"])
+        src = next(folder / f for f in row["files"] if not f.endswith(".npz"))
+        npz = next(folder / f for f in row["files"] if f.endswith(".npz"))
+        if not src.exists() or not npz.exists():
+            continue
+        inst = read_instance(src, red.source_kind)
+        comb = _oracle(red, inst, row["options"], time_limit)
+        if not comb.proven or _jsonable(comb.value) != row["combinatorial"]["optimum"]:
+            problems.append(f"{row['id']}: combinatorial optimum {comb.value} ({comb.status}), manifest says {row['combinatorial']['optimum']}")
+            continue
+        options = _certified_options(red, row["options"], comb)
+        b = red.apply(inst, **options).bounds(**comb.cert)
+        for key, val in (("completeness_loss_float", b.completeness), ("soundness_bound_float", b.soundness)):
+            want = row["bounds"][key]
+            if (val is None) != (want is None) or (val is not None and float(val) != want):
+                problems.append(f"{row['id']}: {key} recomputes to {val}, manifest says {want}")
+        with tempfile.TemporaryDirectory() as tmp:
+            again = Path(tmp) / "again.npz"
+            reduce_to_file(row["reduction"], str(src), str(again), options)
+            if sha256_file(again) != row["files"][str(npz.relative_to(folder))]:
+                problems.append(f"{row['id']}: re-reducing the source does not reproduce {npz.name} byte for byte")
+    log(f"{n_files} files hashed, {sum(1 for r in rows if r.get('built') and r['tier'] == 'tiny')} tiny rows re-verified, "
+        f"{len(problems)} problem(s)")
+    return problems
+
+
+# ---------------------------------------------------------------- loaders
+
+def load(folder, row_id):
+    """``(X, y, sample_weight, meta)`` of a suite row (scipy CSR, numpy arrays, dict), e.g. ``load("instances", "sat-relu/tiny/no")``.
+
+    Raises
+    ------
+    InvalidParameterError
+        No such row, or it is not built (large tier without ``--large``).
+    """
+    from reluhard.io.npz import load_training_set
+
+    rows = {r["id"]: r for r in read_manifest(folder)["rows"]}
+    if row_id not in rows:
+        raise InvalidParameterError(f"no suite row {row_id!r}; known: {', '.join(sorted(rows))}")
+    row = rows[row_id]
+    if not row.get("built"):
+        raise InvalidParameterError(f"{row_id} is not built here (large tier: run 'reluhard suite build --large')")
+    npz = next(f for f in row["files"] if f.endswith(".npz"))
+    return load_training_set(Path(folder) / npz)
+
+
+def to_svmlight(npz_path, out_path, *, weights_path=None):
+    """Write a training set in svmlight/libsvm format (1-based feature ids), readable by
+    ``sklearn.datasets.load_svmlight_file(out_path, n_features=d)``.
+
+    svmlight has no sample weights: they go to ``weights_path`` (default
+    ``<out_path>.weights``), one per line, for ``fit(..., sample_weight=...)``.
+    Numbers are written with ``repr`` (shortest round-trip), so floats are exact.
+
+    Returns
+    -------
+    (out_path, weights_path) : the files written (atomically).
+    """
+    from reluhard.io import atomic_write
+    from reluhard.io.npz import load_training_set
+
+    X, y, c, meta = load_training_set(npz_path)
+    X = X.tocsr()
+    X.sort_indices()
+    out_path = Path(out_path)
+    weights_path = Path(weights_path) if weights_path is not None else out_path.with_name(out_path.name + ".weights")
+    with atomic_write(out_path) as fh:
+        fh.write(f"# reluhard training set {Path(npz_path).name}: {X.shape[0]} samples, {X.shape[1]} features "
+                 f"(1-based ids), weights in {weights_path.name}\n")
+        for i in range(X.shape[0]):
+            lo, hi = X.indptr[i], X.indptr[i + 1]
+            feats = " ".join(f"{j + 1}:{float(v)!r}" for j, v in zip(X.indices[lo:hi], X.data[lo:hi]) if v != 0)
+            fh.write(f"{float(y[i])!r} {feats}".rstrip() + "\n")
+    with atomic_write(weights_path) as fh:
+        fh.write("".join(f"{float(w)!r}\n" for w in c))
+    return str(out_path), str(weights_path)
+
+
+def torch_dataset(npz_path, *, dtype=None):
+    """A ``torch.utils.data.Dataset`` over a training set: item i is ``(x_i, y_i, c_i)`` tensors.
+
+    torch is imported here (``pip install torch``); it is never a reluhard dependency.
+    ``x_i`` is dense (the training sets are narrow); ``dtype`` defaults to float32.
+    """
+    from reluhard.io.npz import load_training_set
+    from reluhard.solvers.base import require
+
+    torch = require("torch", "torch")
+    X, y, c, meta = load_training_set(npz_path)
+    dt = dtype or torch.float32
+
+    class TrainingSetDataset(torch.utils.data.Dataset):
+        """Rows of a reluhard training set as (features, label, sample weight) tensors."""
+
+        def __init__(self):
+            self.X = torch.as_tensor(X.toarray(), dtype=dt)
+            self.y = torch.as_tensor(y, dtype=dt)
+            self.sample_weight = torch.as_tensor(c, dtype=dt)
+            self.meta = meta
+
+        def __len__(self):
+            return int(self.y.shape[0])
+
+        def __getitem__(self, i):
+            return self.X[i], self.y[i], self.sample_weight[i]
+
+    return TrainingSetDataset()
