@@ -78,8 +78,8 @@ import scipy.sparse as sp
 from reluhard.data import Network, TrainingSet, frac, frac_str
 from reluhard.errors import InvalidParameterError
 
-from ._cnf import instance_meta
-from ._graph import adjacency, check_vertex_set, edge_array, edges_in, pair_index, peel_to
+from reluhard.structures.cnf import instance_meta
+from reluhard.structures.graph import adjacency, check_vertex_set, edge_array, edges_in, pair_index, peel_to
 from .base import Bounds, Guarantee, Option, Reduction
 
 __all__ = [

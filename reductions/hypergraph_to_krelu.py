@@ -57,7 +57,7 @@ References
 Examples
 --------
 >>> from reluhard.data import exact_loss
->>> from reluhard.reductions._hypergraph import make_hypergraph
+>>> from reluhard.structures.hypergraph import make_hypergraph
 >>> C4 = make_hypergraph(4, [(0, 1), (1, 2), (2, 3), (0, 3)])
 >>> img = REDUCTION.apply(C4, k=3)
 >>> img.target.n_samples, img.target.n_features
@@ -75,7 +75,7 @@ import scipy.sparse as sp
 from reluhard.data import Network, TrainingSet
 from reluhard.errors import InvalidParameterError
 
-from ._hypergraph import check_hypergraph, make_hypergraph, monochromatic
+from reluhard.structures.hypergraph import check_hypergraph, make_hypergraph, monochromatic
 from .base import Bounds, Chain, Guarantee, Option, Reduction
 from .nae_to_setsplit import REDUCTION as NAE_SETSPLIT
 from .sat_to_nae import REDUCTION as SAT_NAE

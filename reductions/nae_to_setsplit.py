@@ -44,8 +44,8 @@ import numpy as np
 
 from reluhard.errors import InvalidParameterError
 
-from ._cnf import as_bool_assignment, to_dimacs_assignment
-from ._hypergraph import make_hypergraph
+from reluhard.structures.cnf import as_bool_assignment, to_dimacs_assignment
+from reluhard.structures.hypergraph import make_hypergraph
 from .base import Reduction
 from .sat_to_nae import nae_violated
 

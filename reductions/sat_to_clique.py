@@ -53,8 +53,8 @@ import numpy as np
 from reluhard.errors import InvalidParameterError
 
 from . import dks_to_relu
-from ._cnf import as_bool_assignment, instance_meta, n_vars, to_dimacs_assignment
-from ._graph import check_vertex_set
+from reluhard.structures.cnf import as_bool_assignment, instance_meta, n_vars, to_dimacs_assignment
+from reluhard.structures.graph import check_vertex_set
 from .base import Chain, Option, Reduction
 
 __all__ = ["REDUCTION", "CHAIN", "forward", "lift", "decode", "value", "certify", "occurrences"]

@@ -41,7 +41,7 @@ import numpy as np
 
 from reluhard.errors import InvalidParameterError
 
-from ._cnf import as_bool_assignment, instance_meta, to_dimacs_assignment
+from reluhard.structures.cnf import as_bool_assignment, instance_meta, to_dimacs_assignment
 from .base import Reduction
 
 __all__ = ["NAEFormula", "REDUCTION", "forward", "lift", "decode", "nae_violated", "falsified"]

@@ -64,7 +64,7 @@ import scipy.sparse as sp
 from reluhard.data import Network, TrainingSet, frac, frac_str
 from reluhard.errors import InvalidParameterError
 
-from ._cnf import as_bool_assignment, clause_matrix, falsified_mask, instance_meta, n_vars, to_dimacs_assignment
+from reluhard.structures.cnf import as_bool_assignment, clause_matrix, falsified_mask, instance_meta, n_vars, to_dimacs_assignment
 from .base import Bounds, Guarantee, Option, Reduction
 
 __all__ = [

@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from reluhard.reductions._hypergraph import check_hypergraph, monochromatic
+from reluhard.structures.hypergraph import check_hypergraph, monochromatic
 
 from .base import CombinatorialResult, require
 
@@ -57,7 +57,7 @@ def two_colour(h, *, time_limit=None, conflict_budget=None):
 
     Examples
     --------
-    >>> from reluhard.reductions._hypergraph import make_hypergraph
+    >>> from reluhard.structures.hypergraph import make_hypergraph
     >>> two_colour(make_hypergraph(3, [(0, 1), (1, 2), (0, 2)]))
     (False, None)
     """

@@ -19,7 +19,7 @@ Four exact methods that cross-check one another in the tests:
 
 ``auto`` tries clique, multipartite, brute (when C(n,kappa) is small), then mip.
 
-Vertex ids are 0-based positions (``reluhard.reductions._graph.graph_order``);
+Vertex ids are 0-based positions (``reluhard.structures.graph.graph_order``);
 ``solve_dks_json`` writes the 1-based ids of the DIMACS convention.
 """
 
@@ -32,8 +32,8 @@ import networkx as nx
 import numpy as np
 
 from reluhard.errors import InvalidParameterError
-from reluhard.reductions._cnf import instance_meta
-from reluhard.reductions._graph import adjacency, edge_array, edges_in, graph_order, peel_to, turan_edges
+from reluhard.structures.cnf import instance_meta
+from reluhard.structures.graph import adjacency, edge_array, edges_in, graph_order, peel_to, turan_edges
 
 from .base import CombinatorialResult, require
 

@@ -14,7 +14,7 @@ from reluhard.data import exact_loss
 from reluhard.errors import InvalidParameterError
 from reluhard.generators.ksat import planted_3sat, random_ksat
 from reluhard.reductions import get_reduction
-from reluhard.reductions._cnf import instance_meta
+from reluhard.structures.cnf import instance_meta
 from reluhard.reductions.sat_to_clique import REDUCTION, value
 from reluhard.solvers.dks import densest_k_subgraph
 

@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 
 from reluhard.errors import InvalidParameterError
 from reluhard.generators.graphs import complete_multipartite, gnp, planted_clique
-from reluhard.reductions._graph import turan_edges
+from reluhard.structures.graph import turan_edges
 from reluhard.solvers.base import get_oracle
 from reluhard.solvers.dks import brute_force_dks, densest_k_subgraph, solve_dks_json
 
@@ -38,7 +38,8 @@ def test_methods_agree_on_random_graphs(seed):
         assert G.subgraph(r.witness).number_of_edges() == want and len(set(r.witness)) == kappa
         C = comb(kappa, 2)
         assert r.cert["max_edges"] == want
-        assert r.cert.get("delta") == (Fraction(C - want, C) if want < C else None)
+        # NO: the certified density gap; YES: the weakest NO promise 1/C(kappa,2)
+        assert r.cert.get("delta") == (Fraction(C - want, C) if want < C else Fraction(1, C))
     omega = max(len(c) for c in nx.find_cliques(G))
     if omega < kappa:
         assert want <= turan_edges(kappa, omega)
@@ -65,7 +66,7 @@ def test_drift_instance_and_planted_clique():
     assert (r.value, r.cert["delta"], r.extra["method"]) == (12, Fraction(1, 5), "multipartite")
     G = planted_clique(20, 0.2, 6, seed=3)
     r = densest_k_subgraph(G, 6)
-    assert r.proven and r.value == 15 and "delta" not in r.cert
+    assert r.proven and r.value == 15 and r.cert["delta"] == Fraction(1, 15)  # YES: weakest NO promise
     js = solve_dks_json(G, 6)
     assert js["max_edges"] == 15 and js["proven_optimal"] and min(js["set"]) >= 1
     assert G.subgraph([v - 1 for v in js["set"]]).number_of_edges() == 15

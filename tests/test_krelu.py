@@ -16,7 +16,7 @@ from pysat.formula import CNF
 from reluhard.data import Network, exact_loss
 from reluhard.errors import InvalidParameterError
 from reluhard.reductions import get_reduction
-from reluhard.reductions._hypergraph import check_hypergraph, make_hypergraph, monochromatic
+from reluhard.structures.hypergraph import check_hypergraph, make_hypergraph, monochromatic
 from reluhard.reductions.hypergraph_to_krelu import REDUCTION as HK
 from reluhard.reductions.hypergraph_to_krelu import c5_k2_counterexample, gadget_points
 from reluhard.reductions.nae_to_setsplit import REDUCTION as NS

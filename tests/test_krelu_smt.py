@@ -22,7 +22,7 @@ from reluhard.generators.hypergraphs import (
     random_uniform_hypergraph,
 )
 from reluhard.reductions import get_reduction
-from reluhard.reductions._hypergraph import check_hypergraph, monochromatic
+from reluhard.structures.hypergraph import check_hypergraph, monochromatic
 from reluhard.reductions.hypergraph_to_krelu import REDUCTION as HK
 from reluhard.reductions.hypergraph_to_krelu import c5_k2_counterexample
 from reluhard.solvers import smt

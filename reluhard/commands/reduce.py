@@ -18,7 +18,7 @@ def reduce_to_file(reduction_name, input_path, output, options):
     from reluhard.io.instances import instance_sha256, read_instance
     from reluhard.io.npz import save_training_set
     from reluhard.reductions import get_reduction
-    from reluhard.reductions._cnf import instance_meta
+    from reluhard.structures.cnf import instance_meta
 
     red = get_reduction(reduction_name)
     inst = read_instance(input_path, red.source_kind)
