@@ -277,3 +277,16 @@ def test_plots_written(tmp_path):
     assert names == sorted(f"{f}.{e}" for f in ("loss_vs_optimum", "gap_vs_gap", "success_vs_ratio", "time_vs_size") for e in ("png", "pdf"))
     assert all((tmp_path / "figs" / n).stat().st_size > 5000 for n in names)
     assert main(["plot", str(path), "-o", str(tmp_path / "f2"), "--figures", "nonsense"]) == 2
+
+
+def test_subprocess_isolation_for_daemonic_workers():
+    # dask workers under a nanny are daemonic: cells then run through ``python -m reluhard.sweep.cell``
+    from reluhard.sweep.cell import _run_in_subprocess
+
+    cell = expand_cells(_spec(grid={"n": 5, "ratio": 6.0}, seeds=[2], methods=["gd"]))[0]
+    rec = _run_in_subprocess(cell, 60.0, time.perf_counter())
+    assert rec["status"] == "ok" and tuple(rec) == SCHEMA_KEYS and rec == {**run_cell(cell), "seconds": rec["seconds"],
+                                                                           "finished_at": rec["finished_at"], "fits": rec["fits"]}
+    slow = expand_cells(make_spec(reductions="sat-relu", grid={"n": 30, "ratio": 6.0}, methods=["gd"], restarts=100000,
+                                  time_limit=1.0, solver_time_limit=1000))[0]
+    assert _run_in_subprocess(slow, 1.0, time.perf_counter())["status"] == "timeout"

@@ -33,6 +33,7 @@ finished_at, host      UTC ISO time; host name
 """
 
 import math
+import os
 import signal
 import socket
 import time
@@ -319,6 +320,11 @@ def run_cell_isolated(cell):
     """
     t0 = time.perf_counter()
     limit = float(cell["time_limit"])
+    import multiprocessing as mp
+
+    if mp.current_process().daemon:
+        # e.g. a dask worker under a nanny: multiprocessing refuses children here
+        return _run_in_subprocess(cell, limit, t0)
     ctx = _context()
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(cell, send, math.ceil(limit) + 30), daemon=False)
@@ -344,14 +350,59 @@ def run_cell_isolated(cell):
         recv.close()
     if rec is not None:
         return rec
+    return _failed(cell, t0, limit, timed_out, proc.exitcode)
+
+
+def _failed(cell, t0, limit, timed_out, code):
     out = empty_record(cell)
     if timed_out:
         out["status"] = "timeout"
         out["error"] = f"Timeout: cell exceeded its wall-clock limit of {limit:g} s and its worker was killed"
     else:
-        code = proc.exitcode
         sig = f" (signal {signal.Signals(-code).name})" if code is not None and code < 0 and -code in signal.Signals._value2member_map_ else ""
         out["status"] = "error"
         out["error"] = f"WorkerDied: the cell's worker process exited with code {code}{sig} before answering"
     return _plain(_finish(out, t0))
 
+
+def _run_in_subprocess(cell, limit, t0):
+    """The same isolation through ``python -m reluhard.sweep.cell`` (for daemonic parents)."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="reluhard-cell-") as tmp:
+        out = os.path.join(tmp, "record.json")
+        proc = subprocess.Popen([sys.executable, "-m", "reluhard.sweep.cell", out], stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.communicate(json.dumps(cell).encode(), timeout=limit)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return _failed(cell, t0, limit, True, None)
+        if proc.returncode == 0 and os.path.exists(out):
+            with open(out, encoding="utf-8") as fh:
+                return json.load(fh)
+        return _failed(cell, t0, limit, False, proc.returncode)
+
+
+def _main(argv):
+    """``python -m reluhard.sweep.cell OUT.json`` < cell JSON: run one cell, write its record."""
+    import json
+    import sys
+
+    cell = json.loads(sys.stdin.read())
+    if hasattr(signal, "alarm"):
+        signal.alarm(math.ceil(float(cell["time_limit"])) + 30)
+    rec = run_cell(cell)
+    with open(argv[0], "w", encoding="utf-8") as fh:
+        json.dump(rec, fh)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through a subprocess
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))
