@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -290,3 +291,26 @@ def test_subprocess_isolation_for_daemonic_workers():
     slow = expand_cells(make_spec(reductions="sat-relu", grid={"n": 30, "ratio": 6.0}, methods=["gd"], restarts=100000,
                                   time_limit=1.0, solver_time_limit=1000))[0]
     assert _run_in_subprocess(slow, 1.0, time.perf_counter())["status"] == "timeout"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("RELUHARD_FULL") != "1", reason="the README sweep runs in full mode (RELUHARD_FULL=1)")
+def test_readme_sweep_full(tmp_path):
+    """The "Done when" sweep: 140 cells, killed midway, resumed, zero violations, figures and report."""
+    spec = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sweep_3sat.toml"
+    out = tmp_path / "results.jsonl"
+    argv = ["sweep", "--spec", str(spec), "--jobs", "2", "--no-progress", "-o", str(out)]
+    code = f"import sys; from reluhard.cli import main; sys.exit(main({argv!r}))"
+    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 600
+    while time.time() < deadline and proc.poll() is None and (not out.exists() or out.read_text().count("\n") < 40):
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert main(argv + ["--resume"]) == 0
+    records, partial = read_records(out)
+    assert partial is None and len(records) == len({r["cell_id"] for r in records}) == 140
+    assert not [r for r in records if r["status"] == "violated"]
+    assert sum(r["status"] == "ok" for r in records) == 140
+    assert main(["report", str(out), "-o", str(tmp_path / "report.md")]) == 0
+    assert main(["plot", str(out), "-o", str(tmp_path / "figs")]) == 0
