@@ -98,6 +98,12 @@ def test_toml_spec(tmp_path):
     assert {c["options"]["variant"] for c in cells} == {"plain", "normalized"}
     # overrides win
     assert len(expand_cells(load_spec(f, seeds=1))) == 12
+    # the same grid from flags gives the same cell ids (values are canonicalised)
+    flags = make_spec(reductions="sat-relu", grid={"n": "6,7", "ratio": "3.0:4.0:0.5"}, options={"variant": "plain,normalized"},
+                      seeds=3, methods="gd")
+    assert [c["cell_id"] for c in expand_cells(flags)] == [c["cell_id"] for c in cells]
+    t2 = make_spec(reductions="sat-relu", grid={"n": 6, "ratio": 3}, options={"T2": "4/2"})
+    assert expand_cells(t2)[0]["options"] == {"T2": "2"}
     f.write_text('reduction = "sat-relu"\nbogus = 1\n[grid]\nn = 6\nratio = 3\n')
     with pytest.raises(InstanceFormatError):
         load_spec(f)

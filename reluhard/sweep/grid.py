@@ -32,7 +32,9 @@ import itertools
 import json
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
+from reluhard.data import frac_str
 from reluhard.errors import InvalidParameterError
 
 __all__ = [
@@ -359,9 +361,11 @@ def make_spec(*, reductions, grid, options=None, seeds=1, methods=("gd",), famil
             raise InvalidParameterError(f"no chosen reduction declares option --{key.replace('_', '-')}")
         opt = declared[dest]
         vals = [True] if opt.kind == "flag" and raw is True else parse_axis(key, raw)
+        canon = []
         for v in vals:
-            opt.convert(v)  # validate early; the raw value is kept (JSON-able)
-        opt_axes[dest] = [str(v) if opt.kind in ("rational",) else v for v in vals]
+            c = opt.convert(v)  # validated here, canonical (so CLI "4" and TOML 4 give one cell id)
+            canon.append(frac_str(c) if isinstance(c, Fraction) else c)
+        opt_axes[dest] = list(dict.fromkeys(canon))
     methods = tuple(m.strip() for m in (methods.split(",") if isinstance(methods, str) else methods) if m and m.strip())
     if not methods:
         raise InvalidParameterError("no fitting method given")
