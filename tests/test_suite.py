@@ -107,7 +107,7 @@ def test_committed_suite_is_intact():
             assert {f"{name}/{t}/{a}" for t in ("tiny", "medium") for a in ("yes", "no")} <= ids, name
 
 
-def test_load_and_svmlight_round_trip(small_suite, tmp_path):
+def test_load_and_svmlight_round_trip(small_suite, tmp_path, capsys):
     X, y, c, meta = load(small_suite, "sat-relu/tiny/no")
     assert meta["reduction"] == "sat-relu" and X.shape[0] == y.shape[0] == c.shape[0]
     with pytest.raises(InvalidParameterError):
@@ -128,6 +128,11 @@ def test_load_and_svmlight_round_trip(small_suite, tmp_path):
             dense[i, int(j) - 1] = float(v)
     assert np.array_equal(dense, X.toarray()) and np.array_equal(labels, y)
     assert np.array_equal(np.loadtxt(wfile), c)
+    # the CLI form, and its typed refusals
+    assert main(["suite", "svmlight", str(small_suite), "sat-relu/tiny/no", "-o", str(tmp_path / "cli.svmlight")]) == 0
+    assert (tmp_path / "cli.svmlight").read_text() == Path(out).read_text()
+    assert main(["suite", "svmlight", str(small_suite), "sat-relu/large/no", "-o", str(tmp_path / "x")]) == 2
+    assert main(["suite", "svmlight", str(small_suite), "nope", "-o", str(tmp_path / "x")]) == 2
     sk = pytest.importorskip("sklearn.datasets")
     Xs, ys = sk.load_svmlight_file(out, n_features=X.shape[1])
     assert np.array_equal(Xs.toarray(), X.toarray()) and np.array_equal(ys, y)

@@ -38,16 +38,17 @@ def run(args):
         for p in problems:
             print(f"PROBLEM {p}")
         return 1 if problems else 0
-    from reluhard.suite import load, read_manifest, to_svmlight  # noqa: F401
+    from pathlib import Path
+
+    from reluhard.errors import InvalidParameterError
+    from reluhard.suite import read_manifest, to_svmlight
 
     rows = {r["id"]: r for r in read_manifest(args.folder)["rows"]}
     if args.row not in rows:
-        from reluhard.errors import InvalidParameterError
-
-        raise InvalidParameterError(f"no suite row {args.row!r}")
-    npz = next(f for f in rows[args.row].get("files", {}) if f.endswith(".npz"))
-    from pathlib import Path
-
+        raise InvalidParameterError(f"no suite row {args.row!r}; known: {', '.join(sorted(rows))}")
+    if not rows[args.row].get("built"):
+        raise InvalidParameterError(f"{args.row} is not built here (large tier: run 'reluhard suite build --large')")
+    npz = next(f for f in rows[args.row]["files"] if f.endswith(".npz"))
     for path in to_svmlight(Path(args.folder) / npz, args.output):
         print(path)
     return 0
