@@ -270,6 +270,13 @@ def _build_row(folder, row, *, time_limit, log):
             yes_loss = None if yb.completeness is None else yb.completeness
         except (NotImplementedError, ValueError, KeyError):
             yes_loss = None
+    if comb.value is None and not want_yes:
+        # the solver certified nothing (timeout): a soundness bound would rest on an unproven promise
+        # (an unproven DkS run still certifies an upper bound, which the reduction's bounds use)
+        from reluhard.reductions import Bounds
+
+        b = Bounds(completeness=None, soundness=None, realizable=None, assumptions={},
+                   statement=f"unproven ({comb.status}): the NO promise is not certified, no soundness bound is claimed")
     X, y, c, meta = load_training_set(npz)
     total_w = Fraction(sum(Fraction(float(w)) for w in c))
     eps = None
