@@ -179,3 +179,17 @@ def test_composition_of_a_one_step_chain_matches_the_reduction():
     a, b = r1.apply(f), Chain("again", [r1]).apply(f)
     assert (a.target.X != b.target.X).nnz == 0
     assert a.decode(a.lift([1, -2, 3])) == b.decode(b.lift([1, -2, 3])) == [1, -2, 3]
+
+
+def test_verify_with_unknown_combinatorial_value_is_inconclusive_not_violated(tmp_path, capsys, monkeypatch):
+    """If RC2 times out, the promise bounds are conditional; verify must not claim a violation."""
+    import reluhard.solvers.sat as sat
+    from reluhard.solvers.base import CombinatorialResult
+
+    monkeypatch.setattr(sat, "min_unsat_oracle", lambda cnf, **kw: CombinatorialResult("maxsat", None, None, False, {}, 0.0, status="timeout"))
+    f = tmp_path / "sat.cnf"
+    write_cnf(f, planted_3sat(6, 20, seed=1))
+    code, text, _ = run(capsys, "verify", f, "--reduction", "sat-relu", "--methods", "exact", "--json")
+    rep = json.loads(text)
+    assert code == 3 and rep["status"] == "inconclusive"
+    assert "fits_respect_soundness" not in rep["checks"] and rep["soundness_bound"] is None
