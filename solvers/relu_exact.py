@@ -62,14 +62,13 @@ class _Cells:
         """Positive rows active on the closed orthant with column signs ``sign`` (+-1, length d)."""
         return self.pos_val * sign[self.pos_col] > 0
 
-    def fun(self, w, act_rows, const):
+    def fun(self, w, act_rows, inactive_pos, const):
         z = self.X @ w
         r = np.maximum(z, 0.0) - self.y
         g_mask = z > 0
         # active positive rows use the linear piece (x.w - y), also at the boundary
         r[act_rows] = z[act_rows] - self.y[act_rows]
         g_mask[act_rows] = True
-        inactive_pos = self.pos_inactive
         r[inactive_pos] = 0.0
         g_mask[inactive_pos] = False
         cr = self.c * r
@@ -146,7 +145,6 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
     if not is_orthant_decomposable(X, y):
         raise InvalidParameterError("orthant enumeration needs every positive-label point to have one non-zero coordinate (R1-type data); use --method miqp")
     cells = _Cells(X, y, c)
-    cells.pos_inactive = np.zeros(0, dtype=np.int64)
     p = cells.split_cols
     if p.size > 22:
         raise InvalidParameterError(f"orthant enumeration over 2^{p.size} cells is out of reach; use --method gd or miqp")
@@ -205,14 +203,14 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
             continue  # empty cell ∩ box
         act = cells.active(s)
         act_rows = cells.pos[act]
-        cells.pos_inactive = cells.pos[~act]
-        const = float(np.dot(c[cells.pos_inactive], y[cells.pos_inactive] ** 2))
+        inactive = cells.pos[~act]
+        const = float(np.dot(c[inactive], y[inactive] ** 2))
         w0 = np.clip(np.where(sp_, s, 0.0), clo, chi)
-        res = minimize(cells.fun, w0, args=(act_rows, const), jac=True, method="L-BFGS-B",
+        res = minimize(cells.fun, w0, args=(act_rows, inactive, const), jac=True, method="L-BFGS-B",
                        bounds=list(zip(np.where(np.isfinite(clo), clo, None), np.where(np.isfinite(chi), chi, None))), options=_OPTS)
         w = res.x
         L_true = loss_only(X, y, c, w[None, :], np.ones(1))
-        Lc, g = cells.fun(w, act_rows, const)
+        Lc, g = cells.fun(w, act_rows, inactive, const)
         if B is not None:
             lb = Lc + float(np.sum(np.minimum(g * (clo - w), g * (chi - w))))
             dual = min(dual, lb)
