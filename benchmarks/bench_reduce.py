@@ -1,4 +1,4 @@
-"""Benchmark: 3-SAT -> one-ReLU training set (sat-relu) at 10^6 clauses.
+"""Benchmark: 3-SAT -> one-ReLU training set (sat-relu) at 10^6 clauses, plus the sat-krelu chain.
 
 Rows, all measured in this run (medians of --repeats runs):
 
@@ -9,7 +9,11 @@ Rows, all measured in this run (medians of --repeats runs):
 * ``numpy floor``: only the index arithmetic that any vectorised builder must
   do (concatenate the three gadget blocks into CSR arrays), from the clause array;
 * ``reluhard reduce (read DIMACS + forward + write .npz)``: the whole CLI path
-  in-process (strict DIMACS reader, forward, atomic deterministic .npz write).
+  in-process (strict DIMACS reader, forward, atomic deterministic .npz write);
+* ``reluhard sat-krelu forward (k = 3, CNF -> TrainingSet)``: the chain
+  3-SAT -> NAE-SAT -> set splitting -> sum of 3 ReLUs on the same formula,
+  including the intermediate NAEFormula and Hypergraph (tuple clauses/edges)
+  and their validation.
 
 Usage: ``python benchmarks/bench_reduce.py [--clauses 1000000] [--repeats 5]``.
 """
@@ -88,6 +92,10 @@ def main(argv=None):
         rows.append(("reluhard forward (CNF -> exact TrainingSet)", timeit(lambda: red.apply(cnf), args.repeats)))
         rows.append(("numpy floor (index arithmetic only)", timeit(lambda: floor(C, n), args.repeats)))
         rows.append(("reluhard reduce (read DIMACS + forward + write .npz)", timeit(lambda: reduce_to_file("sat-relu", src, out, {}), args.repeats)))
+        krelu = get_reduction("sat-krelu")
+        kts = krelu.apply(cnf, k=3).target
+        assert kts.X.shape == (5 * (n + 1) + m + 10, 2 * (n + 1) + 3)  # N = n + 1 NAE variables, one clique column
+        rows.append(("reluhard sat-krelu forward (k = 3, CNF -> TrainingSet)", timeit(lambda: krelu.apply(cnf, k=3), args.repeats)))
         naive_X = naive(C.tolist(), n)
         assert (naive_X != ts.X).nnz == 0
         rows.append(("naive per-clause Python loop", timeit(lambda: naive(C.tolist(), n), max(1, args.repeats // 2))))

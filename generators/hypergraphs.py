@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reluhard.errors import InvalidParameterError
+from reluhard.structures.hypergraph import edge_csr, ragged_arrays, ragged_tuples, row_sort_order
 
 from ._common import check_count, resolve_seed, sample_k_subsets, unique_rows
 
@@ -56,6 +57,12 @@ class Hypergraph:
     ------
     InvalidParameterError
         Empty hyperedge, repeated vertex inside a hyperedge, vertex out of range.
+
+    Notes
+    -----
+    Validation sorts and checks all hyperedges at once on a flat vertex array
+    (O(total size log) vectorised work, no per-edge Python loop) when ``edges``
+    is a list or tuple of lists or tuples; other containers are checked edge by edge.
     """
 
     n_vertices: int
@@ -64,16 +71,57 @@ class Hypergraph:
 
     def __post_init__(self):
         n = check_count(self.n_vertices, "n_vertices")
-        edges = tuple(tuple(sorted(int(v) for v in e)) for e in self.edges)
+        try:
+            rag = ragged_arrays(self.edges, int)
+        except OverflowError:  # a vertex id beyond int64: the element-wise path reports it
+            rag = None
+        if rag is not None:  # lists/tuples: sort and check all edges at once on the flat array
+            self._set_flat_edges(n, *rag)
+            return
+        edges = tuple(tuple(sorted(int(v) for v in e)) for e in self.edges)  # other containers: edge by edge
         for e in edges:
-            if not e:
-                raise InvalidParameterError("a hyperedge is empty")
-            if len(set(e)) != len(e):
-                raise InvalidParameterError(f"hyperedge {e} repeats a vertex")
-            if e[0] < 0 or e[-1] >= n:
-                raise InvalidParameterError(f"hyperedge {e} has a vertex outside 0..{n - 1}")
+            _check_edge(e, n)
         object.__setattr__(self, "n_vertices", n)
         object.__setattr__(self, "edges", edges)
+
+    @classmethod
+    def from_arrays(cls, n_vertices, sizes, vertices, meta=None):
+        """The hypergraph whose edge i is the next ``sizes[i]`` entries of ``vertices``.
+
+        Equal to ``Hypergraph(n_vertices, edges, meta)`` for the same edges, with
+        the same checks and messages, but built from the flat arrays without
+        a per-edge Python loop (used by the reductions that produce hypergraphs).
+
+        Raises
+        ------
+        InvalidParameterError
+            As the constructor; also negative sizes or ``sum(sizes) != len(vertices)``.
+        """
+        n = check_count(n_vertices, "n_vertices")
+        sizes = np.asarray(sizes, dtype=np.int64).reshape(-1)
+        vertices = np.asarray(vertices, dtype=np.int64).reshape(-1)
+        if (sizes < 0).any() or int(sizes.sum()) != vertices.size:
+            raise InvalidParameterError(f"edge sizes must be >= 0 and sum to the {vertices.size} vertices given")
+        h = cls.__new__(cls)
+        object.__setattr__(h, "meta", {} if meta is None else meta)
+        h._set_flat_edges(n, vertices, sizes)
+        return h
+
+    def _set_flat_edges(self, n, flat, sizes):
+        """Sort each edge, check all edges and store them (vectorised over the flat vertex array)."""
+        ids = np.repeat(np.arange(len(sizes)), sizes)
+        flat = flat[row_sort_order(flat, ids)]
+        bad = sizes == 0
+        bad[ids[1:][(flat[1:] == flat[:-1]) & (ids[1:] == ids[:-1])]] = True
+        bad[ids[(flat < 0) | (flat >= n)]] = True
+        if bad.any():  # the first bad edge raises, with the edge-by-edge message
+            i = int(np.argmax(bad))
+            start = int(sizes[:i].sum())
+            _check_edge(tuple(flat[start:start + sizes[i]].tolist()), n)
+        object.__setattr__(self, "n_vertices", n)
+        object.__setattr__(self, "edges", tuple(ragged_tuples(flat, sizes)))
+        # the validated CSR view, so check_hypergraph need not flatten the edges again
+        object.__setattr__(self, "_edge_csr", edge_csr(n, sizes, flat))
 
     @property
     def n_edges(self):
@@ -91,6 +139,16 @@ class Hypergraph:
         if c.shape != (self.n_vertices,) or not np.isin(c, (0, 1)).all():
             raise InvalidParameterError(f"a colouring is a 0/1 sequence of length {self.n_vertices}")
         return all(len({int(c[v]) for v in e}) == 2 for e in self.edges)
+
+
+def _check_edge(e, n):
+    """Raise for a sorted hyperedge that is empty, repeats a vertex or leaves 0..n-1."""
+    if not e:
+        raise InvalidParameterError("a hyperedge is empty")
+    if len(set(e)) != len(e):
+        raise InvalidParameterError(f"hyperedge {e} repeats a vertex")
+    if e[0] < 0 or e[-1] >= n:
+        raise InvalidParameterError(f"hyperedge {e} has a vertex outside 0..{n - 1}")
 
 
 def _check_rm(n, m, r):

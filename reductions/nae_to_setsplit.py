@@ -45,9 +45,9 @@ import numpy as np
 from reluhard.errors import InvalidParameterError
 
 from reluhard.structures.cnf import as_bool_assignment, to_dimacs_assignment
-from reluhard.structures.hypergraph import make_hypergraph
+from reluhard.structures.hypergraph import make_hypergraph_from_arrays, ragged_arrays, row_sort_order
 from .base import Reduction
-from .sat_to_nae import nae_violated
+from .sat_to_nae import flat_clauses, nae_violated
 
 __all__ = ["REDUCTION", "forward", "lift", "decode", "literal_vertex"]
 
@@ -65,18 +65,35 @@ def params(nae, raw):
 
 
 def forward(nae, p):
-    """NAE formula -> hypergraph on 2N literal vertices: clause edges, then {x_i, ~x_i} (O(total literals))."""
+    """NAE formula -> hypergraph on 2N literal vertices: clause edges, then {x_i, ~x_i} (O(total literals)).
+
+    Vectorised: the literal vertices of all clauses are sorted per clause by one
+    stable sort of (clause, vertex) pairs and repeats dropped, on the flat literal
+    array; the hypergraph is built from the flat vertex array and edge sizes.
+    """
     n = p["n"]
-    clause_edges = [tuple(sorted(set(literal_vertex(c).tolist()))) for c in nae.clauses]
-    pairs = np.arange(2 * n, dtype=np.int64).reshape(n, 2)
-    var_edges = [tuple(r) for r in pairs.tolist()]
+    lits = flat_clauses(nae)
+    if lits is None:  # other literal types: clause by clause
+        clause_edges = [tuple(sorted(set(literal_vertex(c).tolist()))) for c in nae.clauses]
+        v, sizes = ragged_arrays(clause_edges)
+    else:
+        flat, lens = lits
+        v = literal_vertex(flat)
+        ids = np.repeat(np.arange(len(lens)), lens)
+        order = row_sort_order(v, ids)
+        v, ids = v[order], ids[order]
+        keep = np.ones(v.size, dtype=bool)
+        keep[1:] = (v[1:] != v[:-1]) | (ids[1:] != ids[:-1])
+        v, sizes = v[keep], np.bincount(ids[keep], minlength=len(lens))
+    pairs = np.arange(2 * n, dtype=np.int64).reshape(n, 2)  # variable edges {x_i, ~x_i}
     meta = {
         "reduction": "nae-setsplit",
         "layout": "vertex 2(i-1) = x_i, 2(i-1)+1 = ~x_i (i = 1..N)",
-        "n_clause_edges": len(clause_edges),
+        "n_clause_edges": len(sizes),
         "source_meta": dict(nae.meta),
     }
-    return make_hypergraph(2 * n, clause_edges + var_edges, meta)
+    sizes = np.concatenate([sizes, np.full(len(pairs), 2, dtype=np.int64)])  # clause edges, then variable edges
+    return make_hypergraph_from_arrays(2 * n, sizes, np.concatenate([v, pairs.ravel()]), meta)
 
 
 def lift(nae, p, assignment):

@@ -42,9 +42,10 @@ import numpy as np
 from reluhard.errors import InvalidParameterError
 
 from reluhard.structures.cnf import as_bool_assignment, instance_meta, to_dimacs_assignment
+from reluhard.structures.hypergraph import ragged_arrays, ragged_tuples, row_sort_order
 from .base import Reduction
 
-__all__ = ["NAEFormula", "REDUCTION", "forward", "lift", "decode", "nae_violated", "falsified"]
+__all__ = ["NAEFormula", "REDUCTION", "forward", "lift", "decode", "nae_violated", "falsified", "flat_clauses"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +60,11 @@ class NAEFormula:
         Variables are 1..n_vars.
     meta : dict
         Provenance (source reduction, fresh variable, certificates).
+
+    Notes
+    -----
+    Validation is one vectorised pass over the flat literal array when the
+    clauses are lists/tuples of Python ints; other types are checked clause by clause.
     """
 
     clauses: tuple
@@ -66,14 +72,39 @@ class NAEFormula:
     meta: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        for i, c in enumerate(self.clauses):
-            if not c:
-                raise InvalidParameterError(f"NAE clause {i + 1} is empty")
-            if any(lit == 0 or abs(lit) > self.n_vars for lit in c):
-                raise InvalidParameterError(f"NAE clause {i + 1} {list(c)} has a literal outside 1..{self.n_vars}")
+        lits = ragged_arrays(self.clauses) if isinstance(self.n_vars, (int, np.integer)) and abs(self.n_vars) < 2**63 else None
+        if lits is None:  # other types: clause by clause
+            for i, c in enumerate(self.clauses):
+                _check_nae_clause(i, c, self.n_vars)
+            return
+        flat, lens = lits
+        ids = np.repeat(np.arange(len(lens)), lens)
+        bad = lens == 0
+        n = int(self.n_vars)
+        bad[ids[(flat == 0) | (flat > n) | (flat < -n)]] = True  # |lit| > n without overflow at -2^63
+        if bad.any():  # the first bad clause raises, with the clause-by-clause message
+            i = int(np.argmax(bad))
+            _check_nae_clause(i, self.clauses[i], self.n_vars)
+        if type(self.clauses) is tuple and set(map(type, self.clauses)) <= {tuple}:  # immutable: keep the flat view
+            flat.flags.writeable = lens.flags.writeable = False
+            object.__setattr__(self, "_flat_clauses", (flat, lens))
 
     def __repr__(self):
         return f"NAEFormula(n_vars={self.n_vars}, n_clauses={len(self.clauses)})"
+
+
+def flat_clauses(nae):
+    """(flat literals, clause lengths) int64 arrays of an NAE formula's clauses, or None
+    when they are not lists/tuples of Python ints (see :func:`ragged_arrays`)."""
+    cached = getattr(nae, "_flat_clauses", None)
+    return cached if cached is not None else ragged_arrays(nae.clauses)
+
+
+def _check_nae_clause(i, c, n_vars):
+    if not c:
+        raise InvalidParameterError(f"NAE clause {i + 1} is empty")
+    if any(lit == 0 or abs(lit) > n_vars for lit in c):
+        raise InvalidParameterError(f"NAE clause {i + 1} {list(c)} has a literal outside 1..{n_vars}")
 
 
 def _true_counts(clauses, values):
@@ -97,28 +128,68 @@ def falsified(cnf, assignment):
     return int((t == 0).sum())
 
 
-def _n_vars(cnf):
-    used = max((abs(lit) for c in cnf.clauses for lit in c), default=0)
+def _n_vars(cnf, flat=None):
+    """max(nv, largest variable); ``flat`` is the literal array when the caller has it."""
+    if flat is None:
+        used = max((abs(lit) for c in cnf.clauses for lit in c), default=0)
+    else:
+        used = max(int(flat.max()), -int(flat.min())) if flat.size else 0
     return max(int(getattr(cnf, "nv", 0) or 0), used)
 
 
 # ---------------------------------------------------------------- the maps
 
+def _check_cnf_clause(i, c):
+    if len(c) == 0:
+        raise InvalidParameterError(f"clause {i + 1} is empty; NAE-SAT needs non-empty clauses")
+    if any(lit == 0 for lit in c):
+        raise InvalidParameterError(f"clause {i + 1} contains the literal 0")
+
+
 def params(cnf, raw):
-    """Validate the CNF (no empty clause, no literal 0); n = max(nv, largest variable)."""
-    for i, c in enumerate(cnf.clauses):
-        if len(c) == 0:
-            raise InvalidParameterError(f"clause {i + 1} is empty; NAE-SAT needs non-empty clauses")
-        if any(lit == 0 for lit in c):
-            raise InvalidParameterError(f"clause {i + 1} contains the literal 0")
-    n = _n_vars(cnf)
+    """Validate the CNF (no empty clause, no literal 0); n = max(nv, largest variable).
+
+    Vectorised over the flat literal array (clause by clause only for clauses
+    that are not lists/tuples of Python ints).
+    """
+    lits = ragged_arrays(cnf.clauses)
+    if lits is None:
+        for i, c in enumerate(cnf.clauses):
+            _check_cnf_clause(i, c)
+        n = _n_vars(cnf)
+    else:
+        flat, lens = lits
+        bad = lens == 0
+        bad[np.repeat(np.arange(len(lens)), lens)[flat == 0]] = True
+        if bad.any():
+            i = int(np.argmax(bad))
+            _check_cnf_clause(i, cnf.clauses[i])
+        n = _n_vars(cnf, flat)
     return {"n": n, "z": n + 1, "m": len(cnf.clauses)}
 
 
 def forward(cnf, p):
-    """phi -> NAE(phi): clause C -> C + [z], z = n + 1 (O(total literals))."""
+    """phi -> NAE(phi): clause C -> C + [z], z = n + 1 (O(total literals)).
+
+    Vectorised: repeated literals are dropped (first occurrence kept) by one
+    stable sort of (clause, literal) pairs, and z is placed by index arithmetic.
+    """
     z = p["z"]
-    clauses = tuple(tuple(dict.fromkeys(int(lit) for lit in c)) + (z,) for c in cnf.clauses)
+    lits = ragged_arrays(cnf.clauses) if type(z) is int and z < 2**63 else None
+    if lits is None:  # other literal types: clause by clause
+        clauses = tuple(tuple(dict.fromkeys(int(lit) for lit in c)) + (z,) for c in cnf.clauses)
+    else:
+        flat, lens = lits
+        ids = np.repeat(np.arange(len(lens)), lens)
+        order = row_sort_order(flat, ids)  # stable: equal literals keep their clause order
+        keep = np.ones(flat.size, dtype=bool)
+        keep[order[1:][(flat[order[1:]] == flat[order[:-1]]) & (ids[order[1:]] == ids[order[:-1]])]] = False
+        lens = np.bincount(ids[keep], minlength=len(lens)) + 1
+        out = np.full(int(lens.sum()), z, dtype=np.int64)
+        is_lit = np.ones(out.size, dtype=bool)
+        is_lit[np.cumsum(lens) - 1] = False  # the last slot of every clause is z
+        out[is_lit] = flat[keep]
+        clauses = tuple(ragged_tuples(out, lens))
     meta = {"reduction": "sat-nae", "fresh_variable": z, "n_source_vars": p["n"], "source_meta": instance_meta(cnf)}
     return NAEFormula(clauses, z, meta)
 

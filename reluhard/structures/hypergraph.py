@@ -5,16 +5,31 @@ The hypergraph type itself is :class:`reluhard.generators.hypergraphs.Hypergraph
 helpers accept any object of that shape and work on a CSR view of the edges
 (``indptr``, ``indices``) so that every per-edge quantity is one vectorised
 reduction.
+
+:func:`ragged_arrays` and :func:`ragged_tuples` convert between the public
+tuple-of-tuples form (hyperedges, NAE clauses) and flat arrays plus lengths;
+they are how the set-splitting chain stays free of per-edge Python loops.
 """
 
 import numbers
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
 from reluhard.errors import InvalidParameterError
 
-__all__ = ["EdgeCSR", "check_hypergraph", "make_hypergraph", "monochromatic"]
+__all__ = [
+    "EdgeCSR",
+    "edge_csr",
+    "check_hypergraph",
+    "make_hypergraph",
+    "make_hypergraph_from_arrays",
+    "monochromatic",
+    "ragged_arrays",
+    "ragged_tuples",
+    "row_sort_order",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +53,96 @@ class EdgeCSR:
         return np.repeat(np.arange(self.n_edges), self.sizes)
 
 
+def ragged_arrays(rows, convert=None):
+    """Flatten rows of integers to ``(flat, sizes)`` int64 arrays, or None.
+
+    Parameters
+    ----------
+    rows : list or tuple of lists or tuples
+        Anything else (generators, arrays, sets) gives None, so the caller can
+        fall back to its element-wise reference path.
+    convert : callable, optional
+        Applied to every item (``int`` for vertex ids; skipped when every item
+        is already a Python ``int``, on which ``int`` is the identity). Without it every
+        item must be exactly a Python ``int`` that fits in int64 (else None):
+        then numpy compares the items exactly as Python would.
+
+    Raises
+    ------
+    OverflowError
+        With ``convert``: a converted item does not fit in int64.
+
+    Notes
+    -----
+    O(total items), with no Python-level loop over rows.
+    """
+    if type(rows) not in (list, tuple) or not set(map(type, rows)) <= {list, tuple}:
+        return None
+    sizes = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    items = list(chain.from_iterable(rows))
+    if not set(map(type, items)) <= {int}:
+        if convert is None:
+            return None
+        items = list(map(convert, items))
+    try:
+        return np.fromiter(items, dtype=np.int64, count=len(items)), sizes
+    except OverflowError:
+        if convert is None:
+            return None
+        raise
+
+
+def row_sort_order(values, ids):
+    """Stable order sorting (ids, values) pairs: ``values`` sorted within each row id.
+
+    One stable radix/merge ``argsort`` of the combined key ``ids * span + values``
+    when it fits in int64 (several times faster than :func:`numpy.lexsort`),
+    else ``lexsort``; ties keep their input order either way.
+    """
+    if values.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = int(values.min()), int(values.max())
+    span = hi - lo + 1
+    if (int(ids[-1]) + 1) * span < 2**62:  # ids is non-decreasing
+        return np.argsort(ids * span + (values - lo), kind="stable")
+    return np.lexsort((values, ids))
+
+
+def ragged_tuples(flat, sizes):
+    """Rows of a ragged int array as a list of tuples of Python ints (inverse of :func:`ragged_arrays`).
+
+    Row i is ``flat[s_i : s_i + sizes[i]]`` with ``s_i = sizes[:i].sum()``. The
+    rows of each distinct size are gathered as one 2-D block whose columns are
+    zipped into tuples; a permutation puts the blocks back in row order.
+    """
+    flat = np.asarray(flat, dtype=np.int64)
+    sizes = np.asarray(sizes, dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    order = np.argsort(sizes, kind="stable")
+    out = []
+    for block in np.split(order, np.flatnonzero(np.diff(sizes[order])) + 1):  # one block per distinct size
+        width = int(sizes[block[0]]) if block.size else 0
+        if width == 0:
+            out.extend([()] * block.size)
+        else:
+            out.extend(zip(*flat[starts[block, None] + np.arange(width)].T.tolist()))
+    if not (order[1:] < order[:-1]).any():  # already in row order
+        return out
+    where = np.empty_like(order)
+    where[order] = np.arange(len(order))
+    return list(map(out.__getitem__, where.tolist()))
+
+
+def edge_csr(n_vertices, sizes, indices):
+    """A read-only :class:`EdgeCSR` (for a view cached and shared by a hypergraph) from
+    edge sizes and the flat vertex array, already sorted within edges and validated."""
+    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    indices = np.asarray(indices, dtype=np.int64)
+    indptr.flags.writeable = False
+    indices.flags.writeable = False
+    return EdgeCSR(n_vertices, indptr, indices)
+
+
 def check_hypergraph(h):
     """Validate a hypergraph-shaped object and return its :class:`EdgeCSR`.
 
@@ -51,24 +156,38 @@ def check_hypergraph(h):
     edges = getattr(h, "edges", None)
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or n < 0 or edges is None:
         raise InvalidParameterError("expected a hypergraph with a non-negative integer n_vertices and a list of edges")
+    cached = getattr(h, "_edge_csr", None)  # set by Hypergraph, which validated the same edges
+    if isinstance(cached, EdgeCSR):
+        return EdgeCSR(cached.n_vertices, cached.indptr.copy(), cached.indices.copy())
     n = int(n)
-    edges = [tuple(int(v) for v in e) for e in edges]
-    sizes = np.fromiter((len(e) for e in edges), dtype=np.int64, count=len(edges))
+    try:
+        rag = ragged_arrays(edges, int)
+    except OverflowError:  # raised below, after the empty-edge check
+        rag = None
+    if rag is None:  # other containers, or ids beyond int64: convert edge by edge first
+        edges = [tuple(int(v) for v in e) for e in edges]
+        sizes = np.fromiter(map(len, edges), dtype=np.int64, count=len(edges))
+    else:
+        flat, sizes = rag
     if (sizes == 0).any():
         raise InvalidParameterError(f"hyperedge {int(np.flatnonzero(sizes == 0)[0])} is empty")
-    flat = np.fromiter((v for e in edges for v in e), dtype=np.int64, count=int(sizes.sum()))
-    if flat.size and (flat.min() < 0 or flat.max() >= n):
-        bad = int(np.repeat(np.arange(len(edges)), sizes)[(flat < 0) | (flat >= n)][0])
-        raise InvalidParameterError(f"hyperedge {bad} {list(edges[bad])} has a vertex outside 0..{n - 1}")
+    if rag is None:
+        flat = np.fromiter(chain.from_iterable(edges), dtype=np.int64, count=int(sizes.sum()))
     indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    ids = np.repeat(np.arange(len(edges)), sizes)
-    order = np.lexsort((flat, ids))
-    flat = flat[order]
-    rep = (flat[1:] == flat[:-1]) & (ids[1:] == ids[:-1])
+
+    def edge(i):  # as given (converted to int), for the messages
+        return flat[indptr[i]:indptr[i + 1]].tolist()
+
+    ids = np.repeat(np.arange(len(sizes)), sizes)
+    if flat.size and (flat.min() < 0 or flat.max() >= n):
+        bad = int(ids[(flat < 0) | (flat >= n)][0])
+        raise InvalidParameterError(f"hyperedge {bad} {edge(bad)} has a vertex outside 0..{n - 1}")
+    indices = flat[row_sort_order(flat, ids)]  # sorted within each edge; ids is sorted, so it stays aligned
+    rep = (indices[1:] == indices[:-1]) & (ids[1:] == ids[:-1])
     if rep.any():
         bad = int(ids[1:][rep][0])
-        raise InvalidParameterError(f"hyperedge {bad} {list(edges[bad])} repeats a vertex")
-    return EdgeCSR(n, indptr, flat)
+        raise InvalidParameterError(f"hyperedge {bad} {edge(bad)} repeats a vertex")
+    return EdgeCSR(n, indptr, indices)
 
 
 def monochromatic(csr, colouring):
@@ -88,4 +207,12 @@ def make_hypergraph(n_vertices, edges, meta=None):
     """Build the project's :class:`~reluhard.generators.hypergraphs.Hypergraph`."""
     from reluhard.generators.hypergraphs import Hypergraph
 
-    return Hypergraph(int(n_vertices), [tuple(e) for e in edges], dict(meta or {}))
+    return Hypergraph(int(n_vertices), list(map(tuple, edges)), dict(meta or {}))
+
+
+def make_hypergraph_from_arrays(n_vertices, sizes, vertices, meta=None):
+    """:func:`make_hypergraph` with the edges given flat: edge i is the next ``sizes[i]``
+    entries of ``vertices`` (no per-edge Python loop; same checks and result)."""
+    from reluhard.generators.hypergraphs import Hypergraph
+
+    return Hypergraph.from_arrays(int(n_vertices), sizes, vertices, dict(meta or {}))
