@@ -193,3 +193,13 @@ def test_verify_with_unknown_combinatorial_value_is_inconclusive_not_violated(tm
     rep = json.loads(text)
     assert code == 3 and rep["status"] == "inconclusive"
     assert "fits_respect_soundness" not in rep["checks"] and rep["soundness_bound"] is None
+
+
+@pytest.mark.parametrize("target", ["{tmp}/missing/t.npz", "{tmp}"])
+def test_unwritable_output_names_the_users_path(tmp_path, capsys, target):
+    f = tmp_path / "f.cnf"
+    write_cnf(f, random_ksat(5, 10, k=3, seed=1))
+    out = target.format(tmp=tmp_path)
+    code, _, err = run(capsys, "reduce", "sat-relu", f, "-o", out)
+    assert code == 2 and out in err and ".tmp" not in err.replace(str(tmp_path), "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.cnf"]

@@ -4,6 +4,7 @@ A failed or killed write never leaves a partial file at the target path.
 """
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -32,6 +33,11 @@ def atomic_write(path, mode="w", *, encoding="utf-8", newline=None):
         raise ValueError("atomic_write supports modes 'w' and 'wb'")
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
+    # name the user's path in errors, never the temp file's
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file to write", str(path))
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, f"folder {folder} does not exist", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         os.chmod(tmp, 0o666 & ~_umask())
