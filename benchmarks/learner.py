@@ -29,7 +29,6 @@ Usage::
 """
 
 import argparse
-import math
 import os
 import sys
 import tempfile

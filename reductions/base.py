@@ -279,10 +279,11 @@ class Reduced:
             raise NotImplementedError(f"{step.name} states no bounds")
         return step.bounds(src, p, self.transfer(cert))
 
-    def starts(self, witness, seed=None):
-        """Structured start points for fitters: registered starts of the last step
+    def starts(self, witness, seed=None, lifted=None):
+        """Structured start points for fitters: the lift of ``witness`` (pass it as
+        ``lifted`` when already computed) and the registered starts of the last step
         (``starts(src, p, lifted_witness, seed) -> [target witnesses]``)."""
-        lifted = self.lift(witness)
+        lifted = self.lift(witness) if lifted is None else lifted
         step, src, p = self.stages[-1]
         prev = witness  # the witness as it stands at the last step's source
         for s_, src_, p_ in self.stages[:-1]:

@@ -210,7 +210,7 @@ def _instance_cert(h, csr):
 
 def lift(h, p, colouring):
     """Completeness: colouring -> the intended network, exact integers, a = (1, ..., 1)."""
-    csr, n, K, k, M = p["_csr"], p["n"], p["n_clique"], p["k"], p["M"]
+    n, K, k, M = p["n"], p["n_clique"], p["k"], p["M"]
     chi = np.asarray(colouring, dtype=np.int64)
     if chi.shape != (n,) or not np.isin(chi, (0, 1)).all():
         raise InvalidParameterError(f"a 2-colouring is a list of {n} colours in {{0, 1}}")

@@ -56,7 +56,6 @@ Fraction(3, 1)
 """
 
 from fractions import Fraction
-from math import isqrt
 
 import numpy as np
 import scipy.sparse as sp
@@ -318,11 +317,6 @@ def normalisation(p):
         "eps_u": u_no,
         "eps_float": float(eps),
     }
-
-
-def _isqrt_exact(q):  # pragma: no cover - helper kept for exact squares
-    r = isqrt(q)
-    return r if r * r == q else None
 
 
 REDUCTION = Reduction(

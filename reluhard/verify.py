@@ -122,7 +122,7 @@ def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, 
         L_lift = exact_loss(ts, lifted)
         report["lift_loss"] = frac_str(L_lift)
         checks["lift_matches_completeness"] = L_lift == bounds.completeness
-        starts = img.starts(comb.witness, seed)
+        starts = img.starts(comb.witness, seed, lifted=lifted)
     elif comb.witness is not None:
         try:
             starts = img.starts(comb.witness, seed)
@@ -153,7 +153,6 @@ def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, 
         entry = res.to_json()
         gap_tol = float(res.extra.get("absgap", 0.0) or 0.0)
         if res.network is not None and res.loss is not None:
-            L = res.loss
             # re-evaluate: a fitter's loss must be the true loss of its network
             L_check = float_loss(ts, res.network)
             entry["loss_reevaluated"] = L_check

@@ -5,7 +5,6 @@ import itertools
 from fractions import Fraction
 from math import comb
 
-import networkx as nx
 import numpy as np
 import pytest
 from pysat.formula import CNF

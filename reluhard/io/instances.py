@@ -1,16 +1,8 @@
 """Read a source instance of a given kind from a file (the CLI's one entry point)."""
 
-from pathlib import Path
-
 from ..errors import InvalidParameterError
 
-__all__ = ["read_instance", "instance_sha256", "KIND_OF_SUFFIX"]
-
-KIND_OF_SUFFIX = {
-    ".cnf": "cnf", ".gz": "cnf", ".xz": "cnf", ".bz2": "cnf",
-    ".clq": "graph", ".col": "graph", ".edgelist": "graph", ".edges": "graph",
-    ".hgr": "hypergraph",
-}
+__all__ = ["read_instance", "instance_sha256"]
 
 
 def read_instance(path, kind, **kw):
@@ -47,6 +39,3 @@ def instance_sha256(instance, kind):
         return hypergraph_sha256(instance)
     return None
 
-
-def guess_kind(path):
-    return KIND_OF_SUFFIX.get(Path(path).suffix.lower())

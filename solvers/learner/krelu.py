@@ -338,9 +338,9 @@ def learn_krelu(X, y, sample_weight=None, *, eps, k=2, W=1.0, time_limit=None, s
         cands = [(U, Wm, a), (prob.mean_loss_k(Wn, an), Wn, an)]
         W2, a2, L2 = polish_krelu(prob, Wn, an, W)
         cands.append((L2, W2, a2))
-        Lb, Wb, ab = min(cands, key=lambda t: t[0])
+        _, Wb, ab = min(cands, key=lambda t: t[0])
     else:
-        Lb, Wb, ab = U, Wm, a
+        Wb, ab = Wm, a
     if not complete:
         return finish(Wb, ab, complete=False, lb=None, delta=delta, m_=mm, n=n_net, lg=lg, tuples=tuples,
                       statement="incomplete: time limit before all tuples were scored; no certificate")
