@@ -134,12 +134,45 @@ def _hypergraph_build(args, seed):
     return f"{args.output}: {H.n_vertices} vertices, {len(H.edges)} hyperedges"
 
 
+def _blocks_arguments(p):
+    p.add_argument("kind", choices=("no", "yes", "quiet", "tightness"),
+                   help="no: random blocks certified UNSAT by RC2 (u >= gamma m); yes / quiet: planted / quiet-planted twin; "
+                        "tightness: all 8 sign patterns on every triple of each v-variable block")
+    p.add_argument("-n", type=int, required=True, help="number of variables (tightness: number of blocks)")
+    p.add_argument("--ratio", type=float, default=4.26, help="clauses per variable inside each block (default 4.26)")
+    p.add_argument("--block-n", type=int, default=20, help="variables per block (default 20; tightness: v, default 3)")
+    p.add_argument("--gamma", type=float, default=None, help="NO: every block has u_b >= gamma m_b, so u >= gamma m")
+    p.add_argument("--max-occurrence", type=int, default=None, metavar="B", help="occurrence bound inside each block")
+    _seed_argument(p)
+
+
+def _blocks_build(args, seed):
+    from reluhard.generators import blocks
+    from reluhard.io.dimacs import format_cnf, write_cnf_array
+
+    if args.kind == "no":
+        clauses, meta = blocks.random_unsat_blocks(args.n, args.ratio, block_n=args.block_n, gamma=args.gamma,
+                                                   max_occurrence=args.max_occurrence, seed=seed)
+    elif args.kind == "tightness":
+        clauses, meta = blocks.tightness_blocks(args.n, v=3 if args.block_n == 20 else args.block_n, seed=seed)
+    else:
+        clauses, meta = blocks.planted_blocks(args.n, args.ratio, block_n=args.block_n, quiet=args.kind == "quiet",
+                                              max_occurrence=args.max_occurrence, seed=seed)
+    n = meta["statistics"]["n_vars"]
+    if args.output is None:
+        return format_cnf(clauses, n, meta=meta)
+    write_cnf_array(args.output, clauses, n, meta=meta)
+    return f"{args.output}: {n} variables, {len(clauses)} clauses, certified min #falsified {meta['min_unsat']}, seed {seed}"
+
+
 #: family name -> (help, add_arguments, build(args, seed) -> bytes for stdout or a summary line)
 FAMILIES = {
     "ksat": ("uniform / planted / bounded-occurrence random k-SAT (DIMACS CNF)", _ksat_arguments, _ksat_build),
     "graph": ("G(n,p), planted clique / dense subgraph, k-partite, complete multipartite (.clq/.col or edge list)",
               _graph_arguments, _graph_build),
     "hypergraph": ("random / planted 2-colourable / named hypergraphs (.hgr)", _hypergraph_arguments, _hypergraph_build),
+    "blocks": ("certified 3-CNF: variable-disjoint unions of blocks with certified min #falsified (DIMACS CNF)",
+               _blocks_arguments, _blocks_build),
 }
 
 

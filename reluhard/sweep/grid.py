@@ -92,6 +92,19 @@ FAMILIES = {
         "hypergraph", "hypergraph", {"n": (int, None), "m": (int, None), "ratio": (float, None), "r": (int, 3), "planted": (bool, False)},
         ("n",), "_build_hypergraph", "random r-uniform hypergraph (planted=true: planted 2-colourable); m = round(ratio n)",
     ),
+    "blocks": Family(
+        "blocks", "cnf", {"n": (int, None), "ratio": (float, 4.26), "block_n": (int, 20), "gamma": (float, None), "B": (int, None)},
+        ("n",), "_build_blocks",
+        "certified NO block union (generators/blocks.py): random blocks of block_n variables certified by RC2, u >= gamma m",
+    ),
+    "planted-blocks": Family(
+        "planted-blocks", "cnf", {"n": (int, None), "ratio": (float, 4.26), "block_n": (int, 20), "quiet": (bool, False), "B": (int, None)},
+        ("n",), "_build_planted_blocks", "YES twin of blocks: the same block sizes, each block (quiet-)planted satisfiable",
+    ),
+    "tightness-blocks": Family(
+        "tightness-blocks", "cnf", {"n": (int, None), "v": (int, 3)}, ("n",), "_build_tightness_blocks",
+        "n disjoint tightness blocks on v variables (all 8 sign patterns per triple): u = n C(v,3)",
+    ),
 }
 
 #: family used when a sweep names none, by the reduction's source kind
@@ -118,6 +131,26 @@ def _build_ksat(params, seed):
     if params.get("planted"):
         return planted_ksat(n, m, k=k, quiet=bool(params.get("quiet")), seed=seed)
     return random_ksat(n, m, k=k, distinct=bool(params.get("distinct")), seed=seed)
+
+
+def _build_blocks(params, seed):
+    from reluhard.generators.blocks import random_unsat_blocks_cnf
+
+    return random_unsat_blocks_cnf(int(params["n"]), float(params.get("ratio", 4.26)), block_n=int(params.get("block_n", 20)),
+                                   gamma=params.get("gamma"), max_occurrence=params.get("B"), seed=seed)
+
+
+def _build_planted_blocks(params, seed):
+    from reluhard.generators.blocks import planted_blocks_cnf
+
+    return planted_blocks_cnf(int(params["n"]), float(params.get("ratio", 4.26)), block_n=int(params.get("block_n", 20)),
+                              quiet=bool(params.get("quiet")), max_occurrence=params.get("B"), seed=seed)
+
+
+def _build_tightness_blocks(params, seed):
+    from reluhard.generators.blocks import tightness_blocks_cnf
+
+    return tightness_blocks_cnf(int(params["n"]), v=int(params.get("v", 3)), seed=seed)
 
 
 def _with_kappa(G, kappa):
