@@ -56,11 +56,20 @@ __all__ = [
     "to_svmlight",
     "torch_dataset",
     "sha256_file",
+    "public_file_witnesses",
+    "BIG_TIERS",
+    "KEYS",
 ]
 
 MANIFEST = "manifest.json"
 SUITE_FORMAT = 1
-TIERS = ("tiny", "medium", "large")
+TIERS = ("tiny", "medium", "large", "xlarge")
+#: tiers built only with ``suite build --large`` (never committed)
+BIG_TIERS = ("large", "xlarge")
+#: the answer-key part of a suite folder: KEYS/<reduction>/<tier>/<answer>.key.json
+KEYS = "keys"
+#: CNF families whose min #falsified is certified component by component (block unions)
+BLOCK_FAMILIES = ("blocks", "planted-blocks", "tightness-blocks")
 _SUFFIX = {"cnf": ".cnf", "graph": ".clq", "hypergraph": ".hgr"}
 _MAX_SEED_SEARCH = 500
 
@@ -95,8 +104,11 @@ def default_recipe(reduction):
                 ("tiny", "no", "ksat", {"n": 6, "ratio": 8.0}, 1, {}),
                 ("medium", "yes", "ksat", {"n": 30, "ratio": 4.26, "planted": True}, 1, {}),
                 ("medium", "no", "ksat", {"n": 30, "ratio": 6.0}, 1, {}),
-                ("large", "yes", "ksat", {"n": 1000, "ratio": 4.26, "planted": True}, 1, {}),
-                ("large", "no", "ksat", {"n": 80, "ratio": 6.0}, 1, {}),
+                # large / xlarge: certified block unions (u by construction, re-certified by components)
+                ("large", "yes", "planted-blocks", {"n": 16000, "ratio": 4.26, "block_n": 20, "quiet": True}, 1, {}),
+                ("large", "no", "blocks", {"n": 16000, "ratio": 4.26, "block_n": 20}, 1, {}),
+                ("xlarge", "yes", "planted-blocks", {"n": 160000, "ratio": 4.26, "block_n": 20, "quiet": True}, 1, {}),
+                ("xlarge", "no", "blocks", {"n": 160000, "ratio": 4.26, "block_n": 20}, 1, {}),
             ]
         else:  # chains grow quickly (clique graphs on 3m vertices, hypergraphs)
             specs = [
@@ -104,8 +116,8 @@ def default_recipe(reduction):
                 ("tiny", "no", "ksat", {"n": 3, "m": 8, "distinct": True}, 1, {}),
                 ("medium", "yes", "ksat", {"n": 6, "ratio": 3.0, "planted": True}, 1, {}),
                 ("medium", "no", "ksat", {"n": 4, "m": 20, "distinct": True}, 1, {}),
-                ("large", "yes", "ksat", {"n": 20, "ratio": 4.0, "planted": True}, 1, {}),
-                ("large", "no", "ksat", {"n": 8, "ratio": 8.0}, 1, {}),
+                ("large", "yes", "planted-blocks", {"n": 40, "ratio": 4.26, "block_n": 20, "quiet": True}, 1, {}),
+                ("large", "no", "blocks", {"n": 40, "ratio": 4.26, "block_n": 20}, 1, {}),
             ]
     elif kind == "graph":
         specs = [
@@ -113,8 +125,9 @@ def default_recipe(reduction):
             ("tiny", "no", "gnp", {"n": 6, "p": 0.3, "kappa": 3}, 1, {}),
             ("medium", "yes", "planted-clique", {"n": 16, "p": 0.3, "kappa": 5}, 1, {}),
             ("medium", "no", "gnp", {"n": 16, "p": 0.3, "kappa": 5}, 1, {}),
-            ("large", "yes", "planted-clique", {"n": 60, "p": 0.2, "kappa": 8}, 1, {}),
-            ("large", "no", "gnp", {"n": 60, "p": 0.2, "kappa": 8}, 1, {}),
+            # large: complete multipartite graphs, max edges of a kappa-set in closed form (Turan-type)
+            ("large", "yes", "multipartite", {"b": 60, "r": 8, "kappa": 7}, 0, {}),
+            ("large", "no", "multipartite", {"b": 80, "r": 6, "kappa": 7}, 0, {}),
         ]
     elif kind == "hypergraph":
         specs = [
@@ -207,9 +220,13 @@ def _write_source(path, inst, kind):
         write_hgr(path, inst)
 
 
-def _oracle(red, inst, options, time_limit):
+def _oracle(red, inst, options, time_limit, family=None):
     from reluhard.solvers.base import get_oracle
 
+    if red.source_kind == "cnf" and family in BLOCK_FAMILIES:
+        from reluhard.solvers.components import min_unsat_components_oracle
+
+        return min_unsat_components_oracle(inst, time_limit=time_limit)
     okw = {k: v for k, v in options.items() if v is not None}
     if "kappa" in okw:
         okw["kappa"] = int(okw["kappa"])
@@ -245,21 +262,29 @@ def _build_row(folder, row, *, time_limit, log):
     npz_rel = rel / f"{row['answer']}.npz"
     src, npz = Path(folder) / src_rel, Path(folder) / npz_rel
     want_yes = row["answer"] == "yes"
-    tries = _MAX_SEED_SEARCH if row["family"] != "named-hypergraph" else 1
+    tries = _MAX_SEED_SEARCH if row["family"] not in ("named-hypergraph", "multipartite") else 1
     comb = None
     for seed in range(int(row["seed"]), int(row["seed"]) + tries):
         inst = _make_instance(row, seed)
         _write_source(src, inst, kind)
         inst = read_instance(src, kind)  # certify exactly what the file holds
-        comb = _oracle(red, inst, row["options"], time_limit)
+        comb = _oracle(red, inst, row["options"], time_limit, row["family"])
         if comb.value is not None and _is_yes(comb) == want_yes:
             break
-        if comb.value is None and not want_yes and row["tier"] == "large":
+        if comb.value is None and not want_yes and row["tier"] in BIG_TIERS:
             break  # an unproven large NO candidate: kept, recorded as unproven
     else:
         raise InvalidParameterError(f"{row['id']}: no {row['answer'].upper()} instance among seeds {row['seed']}..{row['seed'] + tries - 1}")
     options = _certified_options(red, row["options"], comb)
-    reduce_to_file(row["reduction"], str(src), str(npz), options)
+    # public part: the source without witnesses; key part: every witness, named by the public npz's hash
+    from reluhard.answer_key import public_instance
+
+    pub, _removed = public_instance(inst)
+    _write_source(src, pub, kind)
+    key_rel = Path(KEYS) / rel / f"{row['answer']}.key.json"
+    (Path(folder) / key_rel).parent.mkdir(parents=True, exist_ok=True)
+    reduce_to_file(row["reduction"], str(src), str(npz), options, key_out=str(Path(folder) / key_rel), inst=inst)
+    _add_optimum_to_key(Path(folder) / key_rel, npz, comb, inst, kind)
     img = red.apply(inst, **options)
     b = img.bounds(**comb.cert)
     yes = _yes_cert(comb.problem, img)
@@ -302,8 +327,14 @@ def _build_row(folder, row, *, time_limit, log):
         "n_features": int(X.shape[1]),
         "total_weight": float(total_w),
         "files": {str(src_rel): sha256_file(src), str(npz_rel): sha256_file(npz)},
+        "keys": {str(key_rel): sha256_file(Path(folder) / key_rel)},
         "built": True,
     })
+    if kind == "cnf":
+        from reluhard.generators.blocks import formula_statistics
+        from reluhard.structures.cnf import clause_matrix
+
+        out["source_statistics"] = formula_statistics(clause_matrix(inst, 3), int(inst.nv))
     if row["tier"] == "tiny":
         from reluhard.verify import verify
 
@@ -312,9 +343,28 @@ def _build_row(folder, row, *, time_limit, log):
                            "best_loss": min((f.get("loss_reevaluated") for f in rep["fits"].values() if f.get("loss_reevaluated") is not None), default=None)}
         if rep["status"] != "ok":
             raise InvalidParameterError(f"{row['id']}: verify says {rep['status']} ({rep['inconclusive_because'] or rep['checks']})")
+    from reluhard.cards import write_card
+
+    for path in write_card(npz, row=out):
+        out["files"][str(Path(path).relative_to(folder))] = sha256_file(path)
     log(f"{row['id']}: seed {seed}, {comb.problem} optimum {comb.value}{'' if comb.proven else ' (unproven)'}, "
         f"{out['n_samples']} x {out['n_features']}, {sum((Path(folder) / f).stat().st_size for f in out['files']) / 1024:.1f} KiB")
     return out
+
+
+def _add_optimum_to_key(key_path, npz, comb, inst, kind):
+    """Key part of a row: the oracle's optimal witness joins the key (written also when the reduction found none)."""
+    from reluhard.answer_key import make_key, read_key, write_key
+    from reluhard.io.instances import instance_sha256
+
+    try:
+        key = read_key(key_path)
+    except InstanceFormatError:
+        key = make_key(training_set_file=npz, training_set_sha256=sha256_file(npz), source_sha256=instance_sha256(inst, kind),
+                       reduction=None, witness=None, network=None, removed=[])
+    key["optimum"] = {"problem": comb.problem, "value": _jsonable(comb.value), "witness": _jsonable(comb.witness),
+                      "proven": bool(comb.proven)}
+    write_key(key_path, key)
 
 
 def build_suite(folder, *, large=False, reductions=None, time_limit=120.0, log=print):
@@ -351,7 +401,7 @@ def build_suite(folder, *, large=False, reductions=None, time_limit=120.0, log=p
     keep = [r for r in old if r["reduction"] not in names]
     rows = []
     for row in recipe:
-        if row["tier"] == "large" and not large:
+        if row["tier"] in BIG_TIERS and not large:
             prev = next((r for r in old if r["id"] == row["id"] and r.get("built")), None)
             rows.append(prev if prev is not None and all((folder / f).exists() for f in prev["files"]) else
                         {k: row[k] for k in ("id", "reduction", "tier", "answer", "family", "params", "seed", "options")} | {"built": False})
@@ -378,28 +428,38 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
     folder = Path(folder)
     rows = read_manifest(folder)["rows"]
     problems = []
-    n_files = 0
+    n_files = n_scanned = 0
     for row in rows:
         if not row.get("built"):
             continue
-        if row["tier"] == "large" and not all((folder / rel).exists() for rel in row["files"]):
-            continue  # the large tier is not committed; it is checked where it was built
-        for rel, digest in row["files"].items():
+        if row["tier"] in BIG_TIERS and not all((folder / rel).exists() for rel in row["files"]):
+            continue  # the large tiers are not committed; they are checked where they were built
+        keys = {rel: d for rel, d in (row.get("keys") or {}).items() if (folder / rel).exists()}  # the key part may be absent
+        intact = []
+        for rel, digest in list(row["files"].items()) + list(keys.items()):
             path = folder / rel
             n_files += 1
             if not path.exists():
                 problems.append(f"{row['id']}: {rel} is missing")
             elif sha256_file(path) != digest:
                 problems.append(f"{row['id']}: {rel} has sha256 {sha256_file(path)[:12]}..., manifest says {digest[:12]}...")
+            else:
+                intact.append(rel)
+        for rel in row["files"]:
+            if rel in intact:  # no public file may hold a witness
+                found = public_file_witnesses(folder / rel)
+                n_scanned += 1
+                if found:
+                    problems.append(f"{row['id']}: public file {rel} holds a witness at {'.'.join(map(str, found[0]))}")
         if row["tier"] != "tiny" or not reverify:
             continue
         red = get_reduction(row["reduction"])
-        src = next(folder / f for f in row["files"] if not f.endswith(".npz"))
+        src = next(folder / f for f in row["files"] if f.endswith(tuple(_SUFFIX.values())))
         npz = next(folder / f for f in row["files"] if f.endswith(".npz"))
         if not src.exists() or not npz.exists():
             continue
         inst = read_instance(src, red.source_kind)
-        comb = _oracle(red, inst, row["options"], time_limit)
+        comb = _oracle(red, inst, row["options"], time_limit, row.get("family"))
         if not comb.proven or _jsonable(comb.value) != row["combinatorial"]["optimum"]:
             problems.append(f"{row['id']}: combinatorial optimum {comb.value} ({comb.status}), manifest says {row['combinatorial']['optimum']}")
             continue
@@ -409,14 +469,41 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
             want = row["bounds"][key]
             if (val is None) != (want is None) or (val is not None and float(val) != want):
                 problems.append(f"{row['id']}: {key} recomputes to {val}, manifest says {want}")
+        if not keys:
+            log(f"{row['id']}: no key part here; the training set is not re-derived byte for byte")
+            continue
+        from reluhard.answer_key import read_key, restore_source_witnesses
+
+        restore_source_witnesses(inst, read_key(folder / next(iter(keys))))
         with tempfile.TemporaryDirectory() as tmp:
             again = Path(tmp) / "again.npz"
-            reduce_to_file(row["reduction"], str(src), str(again), options)
+            reduce_to_file(row["reduction"], str(src), str(again), options, key_out=False, inst=inst)
             if sha256_file(again) != row["files"][str(npz.relative_to(folder))]:
                 problems.append(f"{row['id']}: re-reducing the source does not reproduce {npz.name} byte for byte")
-    log(f"{n_files} files hashed, {sum(1 for r in rows if r.get('built') and r['tier'] == 'tiny')} tiny rows re-verified, "
+    log(f"{n_files} files hashed, {n_scanned} public files scanned for witnesses, {sum(1 for r in rows if r.get('built') and r['tier'] == 'tiny')} tiny rows re-verified, "
         f"{len(problems)} problem(s)")
     return problems
+
+
+def public_file_witnesses(path):
+    """Witness paths found in one public suite file (training set meta, source metadata, card JSON); [] when clean."""
+    from reluhard.answer_key import find_witnesses
+
+    path = Path(path)
+    name = path.name
+    if name.endswith(".npz"):
+        from reluhard.io.npz import load_training_set
+
+        return find_witnesses(load_training_set(path, raw=True)[3])
+    if name.endswith(".json"):
+        return find_witnesses(json.loads(path.read_text(encoding="utf-8")))
+    if name.endswith(".md"):
+        return []  # rendered from the card JSON, which is scanned
+    kind = next(k for k, suf in _SUFFIX.items() if name.endswith(suf))
+    from reluhard.answer_key import source_meta
+    from reluhard.io.instances import read_instance
+
+    return find_witnesses(source_meta(read_instance(path, kind)))
 
 
 # ---------------------------------------------------------------- loaders

@@ -32,15 +32,17 @@ def test_default_recipe_covers_every_registered_reduction():
         if get_reduction(name).target_kind != "relu":
             continue
         rows = default_recipe(name)
-        assert {(r["tier"], r["answer"]) for r in rows} == {(t, a) for t in ("tiny", "medium", "large") for a in ("yes", "no")}, name
-        assert len({r["id"] for r in rows}) == 6
+        tiers = ("tiny", "medium", "large") + (("xlarge",) if name == "sat-relu" else ())
+        assert {(r["tier"], r["answer"]) for r in rows} == {(t, a) for t in tiers for a in ("yes", "no")}, name
+        assert len({r["id"] for r in rows}) == 2 * len(tiers)
 
 
 def test_manifest_rows(small_suite):
     rows = read_manifest(small_suite)["rows"]
     built = [r for r in rows if r["built"]]
     assert {r["id"] for r in built} == {f"{red}/{t}/{a}" for red in ("sat-relu", "hypergraph-krelu") for t in ("tiny", "medium") for a in ("yes", "no")}
-    assert {r["id"] for r in rows if not r["built"]} == {f"{red}/large/{a}" for red in ("sat-relu", "hypergraph-krelu") for a in ("yes", "no")}
+    assert {r["id"] for r in rows if not r["built"]} == ({f"{red}/large/{a}" for red in ("sat-relu", "hypergraph-krelu") for a in ("yes", "no")}
+                                                         | {f"sat-relu/xlarge/{a}" for a in ("yes", "no")})
     for r in built:
         assert r["combinatorial"]["proven"]
         assert (r["combinatorial"]["optimum"] == 0) == (r["answer"] == "yes")

@@ -16,6 +16,8 @@ def add_arguments(p):
     p.add_argument("--restarts", type=int, default=30)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--prune", action="store_true", help="orthant pruning by claim (★) (faster; rests on the theorem)")
+    p.add_argument("--key", default=None, metavar="KEY.json",
+                   help="answer key of this source: its witnesses are put back into the instance's metadata (never used unless given)")
     p.add_argument("--json", action="store_true")
     add_reduction_options(p)
 
@@ -28,10 +30,21 @@ def run(args):
     red = get_reduction(args.reduction)
     options = collect_options(args, red)
     inst = read_instance(args.input, red.source_kind)
+    if args.key:
+        from reluhard.answer_key import read_key, restore_source_witnesses
+        from reluhard.errors import InvalidParameterError
+        from reluhard.io.instances import instance_sha256
+
+        key = read_key(args.key)
+        if key.get("source_sha256") != instance_sha256(inst, red.source_kind):
+            raise InvalidParameterError(f"answer key {args.key} belongs to another source instance (sha256 mismatch)")
+        restore_source_witnesses(inst, key)
     methods = None if args.methods is None else [m.strip() for m in args.methods.split(",") if m.strip()]
     rep = verify(inst, red, options=options, methods=methods, time_limit=args.time_limit, restarts=args.restarts, seed=args.seed, prune=args.prune)
+    rep["answer_key"] = args.key
     if args.json:
         print_json(rep)
     else:
+        print(f"answer key: {args.key} (source witnesses restored)" if args.key else "answer key: none used")
         print(format_report(rep))
     return rep["exit_code"]

@@ -1,18 +1,24 @@
 """Training sets as one ``.npz`` file.
 
-Layout (format version 1): the keys ``data``, ``indices``, ``indptr``,
-``shape``, ``format`` exactly as :func:`scipy.sparse.save_npz` writes a CSR
-matrix (so ``scipy.sparse.load_npz`` reads X), plus ``y``, ``sample_weight``
-(float64) and ``meta`` (a JSON string). The file is written atomically and
-deterministically (fixed zip timestamps, sorted JSON keys): the same training
-set gives the same bytes.
+Layout (format version 2, ``docs/formats.md`` ".npz"): the keys ``data``,
+``indices``, ``indptr``, ``shape``, ``format`` exactly as
+:func:`scipy.sparse.save_npz` writes a CSR matrix (so ``scipy.sparse.load_npz``
+reads X), plus ``y``, ``sample_weight`` (float64) and ``meta`` (a JSON string).
+``data``/``y`` hold what a user trains on: for a training set with a
+``scale`` (normalised variants) the *normalised* floats
+X * sqrt(x_sq), y * sqrt(y_sq); the exact unscaled values are kept in the extra
+members ``raw_data`` (same sparsity pattern as ``data``) and ``raw_y``, and the
+exact squared factors in meta ``scale`` = {"x_sq": "p/q", "y_sq": "p/q"}.
+The file is written atomically and deterministically (fixed zip timestamps,
+sorted JSON keys): the same training set gives the same bytes.
 
 Meta keys (conventions §10): ``format_version``, ``reduction``, ``options``,
 ``source`` {kind, sha256, meta}, ``certificate``, ``bounds``, ``scale``,
-``box``. ``scale`` = {"x_sq": "p/q", "y_sq": "p/q"} means the stored arrays
-are the exact integer data and the *normalised* data are
-X * sqrt(x_sq), y * sqrt(y_sq) (irrational factors are kept exact this way);
-:func:`load_training_set` returns the normalised arrays unless ``raw=True``.
+``box``, ``claim``, ``npz_layout``. A training set written by ``reduce`` holds
+no witness: those live in the answer key (:mod:`reluhard.answer_key`).
+:func:`load_training_set` returns the normalised arrays unless ``raw=True``
+(then the exact unscaled ones). Version-1 files (``data`` = unscaled values,
+normalised on load) are still read.
 """
 
 import io
@@ -28,8 +34,9 @@ from .atomic import atomic_write
 
 __all__ = ["FORMAT_VERSION", "save_training_set", "load_training_set", "describe", "dumps_meta"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _KEYS = ("data", "indices", "indptr", "shape", "format", "y", "sample_weight", "meta")
+_RAW_KEYS = ("raw_data", "raw_y")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -44,27 +51,39 @@ def save_training_set(path, X, y, sample_weight, meta):
     Parameters
     ----------
     path : str or Path
-    X : sparse matrix (converted to CSR float64)
+    X : sparse matrix (converted to CSR float64), the *unscaled* data
     y, sample_weight : array-like of float
-    meta : dict, JSON-serialisable; ``format_version`` is added.
+    meta : dict, JSON-serialisable; ``format_version`` and ``npz_layout`` are added.
+        With a ``scale`` entry, ``data``/``y`` are stored scaled and the given
+        arrays go to ``raw_data``/``raw_y``.
     """
     X = sp.csr_matrix(X, dtype=np.float64)
     X.sort_indices()
+    y = np.asarray(y, dtype=np.float64)
     meta = dict(meta)
     meta["format_version"] = FORMAT_VERSION
+    Xs, ys = normalise(X, y, meta)
+    scaled = Xs is not X or ys is not y
+    meta["npz_layout"] = ("data/y = normalised floats (what to train on); raw_data/raw_y = unscaled exact values; meta.scale = exact squared factors"
+                          if scaled else "data/y = the training data (no scale)")
     arrays = {
-        "data": X.data,
+        "data": Xs.data,
         "indices": X.indices,
         "indptr": X.indptr,
         "shape": np.array(X.shape),
         "format": np.array("csr"),
-        "y": np.asarray(y, dtype=np.float64),
+        "y": np.asarray(ys, dtype=np.float64),
         "sample_weight": np.asarray(sample_weight, dtype=np.float64),
         "meta": np.array(dumps_meta(meta)),
     }
+    keys = _KEYS
+    if scaled:
+        arrays["raw_data"] = X.data
+        arrays["raw_y"] = y
+        keys = _KEYS + _RAW_KEYS
     with atomic_write(path, "wb") as fh:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for key in _KEYS:
+            for key in keys:
                 buf = io.BytesIO()
                 np.lib.format.write_array(buf, np.asanyarray(arrays[key]), allow_pickle=False)
                 info = zipfile.ZipInfo(key + ".npy", date_time=_EPOCH)
@@ -99,8 +118,10 @@ def load_training_set(path, *, raw=False):
             if fmt != "csr":
                 raise InstanceFormatError(f"X must be stored as csr, found {fmt!r}", path=path)
             shape = tuple(int(s) for s in z["shape"])
-            X = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=shape)
-            y = np.array(z["y"], dtype=np.float64)
+            has_raw = all(k in z.files for k in _RAW_KEYS)
+            data_key, y_key = ("raw_data", "raw_y") if (raw and has_raw) else ("data", "y")
+            X = sp.csr_matrix((z[data_key], z["indices"], z["indptr"]), shape=shape)
+            y = np.array(z[y_key], dtype=np.float64)
             c = np.array(z["sample_weight"], dtype=np.float64)
             meta_text = str(z["meta"])
     except InstanceFormatError:
@@ -129,8 +150,8 @@ def load_training_set(path, *, raw=False):
     except ValueError as exc:
         raise InstanceFormatError(f"meta is not valid JSON ({_short(exc)})", path=path) from None
     X = X.astype(np.float64)
-    if not raw:
-        X, y = normalise(X, y, meta)
+    if not raw and not has_raw and int(meta.get("format_version", 1)) < 2:
+        X, y = normalise(X, y, meta)  # version 1: data were stored unscaled
     return X, y, c, meta
 
 

@@ -101,6 +101,11 @@ FAMILIES = {
         "planted-blocks", "cnf", {"n": (int, None), "ratio": (float, 4.26), "block_n": (int, 20), "quiet": (bool, False), "B": (int, None)},
         ("n",), "_build_planted_blocks", "YES twin of blocks: the same block sizes, each block (quiet-)planted satisfiable",
     ),
+    "multipartite": Family(
+        "multipartite", "graph", {"b": (int, None), "r": (int, None), "kappa": (int, None)}, ("b", "r", "kappa"),
+        "_build_multipartite", "complete multipartite K_{b,...,b} (r parts; deterministic): a kappa-clique iff r >= kappa, "
+        "max edges of a kappa-set in closed form",
+    ),
     "tightness-blocks": Family(
         "tightness-blocks", "cnf", {"n": (int, None), "v": (int, 3)}, ("n",), "_build_tightness_blocks",
         "n disjoint tightness blocks on v variables (all 8 sign patterns per triple): u = n C(v,3)",
@@ -145,6 +150,12 @@ def _build_planted_blocks(params, seed):
 
     return planted_blocks_cnf(int(params["n"]), float(params.get("ratio", 4.26)), block_n=int(params.get("block_n", 20)),
                               quiet=bool(params.get("quiet")), max_occurrence=params.get("B"), seed=seed)
+
+
+def _build_multipartite(params, seed):
+    from reluhard.generators import complete_multipartite
+
+    return _with_kappa(complete_multipartite([int(params["b"])] * int(params["r"])), params["kappa"])
 
 
 def _build_tightness_blocks(params, seed):
