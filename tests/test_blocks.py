@@ -85,3 +85,27 @@ def test_same_seed_same_formula_and_bad_input():
         B.random_unsat_blocks(5, 4.0, block_n=10, seed=0)
     with pytest.raises(InvalidParameterError):
         B.random_unsat_blocks(40, 4.0, block_n=10, gamma=1.5, seed=0)
+
+
+def test_gap_form_eps_is_order_one_over_n_with_the_certified_constant():
+    """docs/datasets.md §2.1: eps >= gamma r / (14 (3B+5)(r+1)) / (n+1) with gamma = u/m, r = m/n,
+    and u, B the certified values the reduction reads (u from the file, B counted from the clauses)."""
+    from fractions import Fraction
+
+    from conftest import full
+    from reluhard.reductions import get_reduction
+
+    for n in ((1000, 3000, 10000) if full() else (1000, 3000)):
+        cnf = B.random_unsat_blocks_cnf(n, 4.26, block_n=20, seed=n)
+        from reluhard.structures.cnf import instance_meta
+
+        meta = instance_meta(cnf)
+        img = get_reduction("sat-relu").apply(cnf, variant="normalized")
+        tm = img.target.meta
+        u, m, Bo = meta["min_unsat"], len(cnf.clauses), meta["max_occurrence_observed"]
+        assert tm["options"]["min_unsat"] == u and tm["max_occurrence"] == Bo and tm["eps_u"] == u
+        gamma, r = Fraction(u, m), Fraction(m, n)
+        c = gamma * r / (14 * (3 * Bo + 5) * (r + 1))
+        eps = Fraction(tm["eps"])
+        assert c <= eps * (n + 1) <= Fraction(11, 10) * c  # the constant is tight to 10 %
+        assert gamma >= Fraction(1, 100) and Bo <= 85

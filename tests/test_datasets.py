@@ -264,3 +264,19 @@ def test_suite_check_finds_a_witness_in_a_public_file(tmp_path, capsys):
     (folder / "manifest.json").write_text(json.dumps(m))
     assert check_suite(folder, log=lambda m: None) == []
     capsys.readouterr()
+
+
+def test_suite_parquet_cli(tmp_path, capsys):
+    pytest.importorskip("pyarrow")
+    from reluhard.datasets import read_parquet
+
+    folder = REPO / "instances"
+    if not (folder / "manifest.json").exists():
+        pytest.skip("no committed suite in this checkout")
+    out = tmp_path / "t.parquet"
+    assert main(["suite", "parquet", str(folder), "sat-relu/tiny/no", "-o", str(out)]) == 0
+    X, y, c, meta = read_parquet(out)
+    X0, y0, c0, _ = load_training_set(folder / "sat-relu/tiny/no.npz")
+    assert (X != X0).nnz == 0 and np.array_equal(y, y0)
+    assert main(["suite", "parquet", str(folder), "nope", "-o", str(out)]) == 2
+    capsys.readouterr()

@@ -8,7 +8,7 @@ def add_arguments(p):
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     b = sub.add_parser("build", help="regenerate the suite from its manifest (default recipe for new reductions)")
     b.add_argument("folder", metavar="DIR")
-    b.add_argument("--large", action="store_true", help="also build the large tier (not committed)")
+    b.add_argument("--large", action="store_true", help="also build the large and xlarge tiers (certified block unions / closed forms; not committed)")
     b.add_argument("--reduction", help="only these reductions (comma-separated)")
     b.add_argument("--time-limit", type=float, default=120.0, help="seconds per combinatorial solve")
     c = sub.add_parser("check", help="recompute every sha256; re-verify the tiny tier's certified values and training sets")
@@ -18,6 +18,10 @@ def add_arguments(p):
     s.add_argument("folder", metavar="DIR")
     s.add_argument("row", metavar="ROW_ID", help="e.g. sat-relu/tiny/no")
     s.add_argument("-o", "--output", required=True, help="output .svmlight file (weights go to OUTPUT.weights)")
+    q = sub.add_parser("parquet", help="export one row's training set as Parquet (pyarrow; one row per point, meta in the schema)")
+    q.add_argument("folder", metavar="DIR")
+    q.add_argument("row", metavar="ROW_ID", help="e.g. sat-relu/medium/no")
+    q.add_argument("-o", "--output", required=True, help="output .parquet file")
 
 
 def run(args):
@@ -49,6 +53,11 @@ def run(args):
     if not rows[args.row].get("built"):
         raise InvalidParameterError(f"{args.row} is not built here (large tier: run 'reluhard suite build --large')")
     npz = next(f for f in rows[args.row]["files"] if f.endswith(".npz"))
+    if args.action == "parquet":
+        from reluhard.datasets import to_parquet
+
+        print(to_parquet(Path(args.folder) / npz, args.output))
+        return 0
     for path in to_svmlight(Path(args.folder) / npz, args.output):
         print(path)
     return 0
