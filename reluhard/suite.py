@@ -10,9 +10,16 @@ tiny     ``verify`` end to end (exact oracle, exact-arithmetic lift,  yes
          exact fitter where it finishes), status must be ``ok``
 medium   combinatorial optimum certified (RC2 MaxSAT / exact DkS /   yes
          SAT 2-colouring), bounds from it
-large    as medium with a time limit (``--large``; unproven optima   no
-         recorded as such); for stress-testing training algorithms
+large    ``--large``: >= 10^5 points per sat-relu row, from families  no
+         certified by construction (block unions re-certified by
+         components, complete multipartite graphs in closed form)
+xlarge   ``--large``: sat-relu at >= 10^6 points, same certification  no
 =======  ==========================================================  =========
+
+Every folder has a public part (sources without witnesses, training sets,
+dataset cards) and a key part ``keys/<reduction>/<tier>/<answer>.key.json``
+(:mod:`reluhard.answer_key`); the manifest lists them under ``files`` and
+``keys``, and ``suite check`` verifies that no public file holds a witness.
 
 The manifest ``instances/manifest.json`` drives the build: each row's recipe
 (reduction, tier, answer, family, params, seed, options) is rebuilt as it
