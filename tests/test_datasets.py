@@ -280,3 +280,10 @@ def test_suite_parquet_cli(tmp_path, capsys):
     assert (X != X0).nnz == 0 and np.array_equal(y, y0)
     assert main(["suite", "parquet", str(folder), "nope", "-o", str(out)]) == 2
     capsys.readouterr()
+
+
+def test_bad_key_out_leaves_no_file(planted, tmp_path, capsys):
+    out = tmp_path / "t.npz"
+    assert main(["reduce", "sat-relu", str(planted / "p.cnf"), "-o", str(out), "--key-out", str(tmp_path / "no" / "k.json")]) == 2
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert "does not exist" in capsys.readouterr().err

@@ -1,5 +1,7 @@
 """``reluhard reduce REDUCTION INPUT -o T.npz``: apply a reduction, write the training set."""
 
+from pathlib import Path
+
 from ._common import add_reduction_arg, add_reduction_options, collect_options
 
 NAME = "reduce"
@@ -42,6 +44,10 @@ def reduce_to_file(reduction_name, input_path, output, options, *, key_out=None,
     from reluhard.suite import sha256_file
 
     red = get_reduction(reduction_name)
+    if key_out not in (None, False) and not Path(key_out).resolve().parent.is_dir():
+        from reluhard.errors import InvalidParameterError
+
+        raise InvalidParameterError(f"--key-out {key_out}: folder {Path(key_out).resolve().parent} does not exist")
     if inst is None:
         inst = read_instance(input_path, red.source_kind)
     img = red.apply(inst, **options)
@@ -60,7 +66,11 @@ def reduce_to_file(reduction_name, input_path, output, options, *, key_out=None,
         network = img.lift(witness).to_json() if witness is not None else None
         key = make_key(training_set_file=output, training_set_sha256=sha256_file(output), source_sha256=src_sha,
                        reduction=reduction_name, witness=witness, network=network, removed=removed)
-        write_key(key_path_for(output) if key_out is None else key_out, key)
+        try:
+            write_key(key_path_for(output) if key_out is None else key_out, key)
+        except BaseException:
+            Path(output).unlink(missing_ok=True)  # no training set without its key
+            raise
     return public
 
 
