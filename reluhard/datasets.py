@@ -143,18 +143,19 @@ def make_sat_relu(n, ratio=4.26, kind="no", *, seed=None, block_n=20, gamma=None
     return _reduce_to_bunch("sat-relu", cnf, {"variant": variant}, path=path, return_key=return_key, command=cmd)
 
 
-def make_dks_relu(kappa, b, kind="no", *, seed=None, options=None, return_key=False, path=None):
-    """A certified dks-relu training set from the multipartite pair of :mod:`reluhard.generators.dks_scale`.
+def make_dks_relu(kappa, b, kind="no", *, copies=1, seed=None, options=None, return_key=False, path=None):
+    """A certified dks-relu training set from :mod:`reluhard.generators.dks_scale`.
 
-    NO: K_{b x (kappa-1)} (every kappa-set misses >= 1 edge, delta = 1/C(kappa,2));
-    YES: the same graph plus one edge inside a part (a kappa-clique). n = b (kappa - 1).
-    ``options``: further dks-relu options (e.g. ``{"params": "exact"}``); kappa and
-    delta come from the construction.
+    NO: ``copies`` disjoint copies of K_{b x (kappa-1)} (every kappa-set misses >= 1 edge,
+    delta = 1/C(kappa,2)); YES: the same graph plus one edge inside a part (a kappa-clique).
+    n = copies b (kappa - 1). ``options``: further dks-relu options (e.g.
+    ``{"params": "exact"}``); kappa and delta come from the construction.
     """
-    from reluhard.generators.dks_scale import multipartite_pair
+    from reluhard.generators.dks_scale import multipartite_pair, multipartite_union
 
-    G = multipartite_pair(kappa, b, kind=kind, seed=seed)
-    cmd = f"reluhard.datasets.make_dks_relu(kappa={kappa}, b={b}, kind={kind!r}, seed={seed!r}, options={options!r})"
+    G = multipartite_pair(kappa, b, kind=kind, seed=seed) if copies == 1 else multipartite_union(kappa, b, copies, kind=kind, seed=seed)
+    cmd = (f"reluhard.datasets.make_dks_relu(kappa={kappa}, b={b}, kind={kind!r}, copies={copies}, seed={seed!r}, "
+           f"options={options!r})")
     opts = dict(options or {})
     opts.update(kappa=kappa, delta=Fraction(1, kappa * (kappa - 1) // 2))
     return _reduce_to_bunch("dks-relu", G, opts, path=path, return_key=return_key, command=cmd)

@@ -287,3 +287,30 @@ def test_bad_key_out_leaves_no_file(planted, tmp_path, capsys):
     assert main(["reduce", "sat-relu", str(planted / "p.cnf"), "-o", str(out), "--key-out", str(tmp_path / "no" / "k.json")]) == 2
     assert not out.exists() and list(tmp_path.iterdir()) == []
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_multipartite_union_profile_matches_brute_force():
+    from reluhard.generators.dks_scale import multipartite_profile, multipartite_union, union_profile
+    from reluhard.solvers.dks import brute_force_dks
+
+    for kappa, b, copies in ((3, 2, 2), (4, 2, 2), (4, 2, 3), (5, 2, 2)):
+        for kind in ("yes", "no"):
+            G = multipartite_union(kappa, b, copies, kind=kind, seed=copies)
+            cert = G.graph["reluhard"]["certificate"]
+            assert brute_force_dks(G, kappa)[0] == cert["max_edges"] == math.comb(kappa, 2) - (kind == "no")
+            assert G.subgraph(cert["set"]).number_of_edges() == cert["max_edges"]
+    # the per-copy profile and the convolution at every k, against brute force
+    import networkx as nx
+
+    from reluhard.generators.graphs import complete_multipartite
+
+    H = complete_multipartite([2, 2, 2])
+    prof = multipartite_profile(2, 3)
+    H1 = H.copy()
+    H1.add_edge(0, 1)  # an edge inside part 0
+    prof1 = multipartite_profile(2, 3, extra_edge=True)
+    for k in range(2, 7):
+        assert brute_force_dks(H, k)[0] == prof[k] and brute_force_dks(H1, k)[0] == prof1[k]
+    U = nx.disjoint_union(H, complete_multipartite([3, 3]))
+    for k in range(2, 8):
+        assert brute_force_dks(U, k)[0] == union_profile([prof, multipartite_profile(3, 2)], k)
