@@ -144,8 +144,9 @@ def default_recipe(reduction):
             ("tiny", "no", "named-hypergraph", {"name": "fano"}, 0, {}),
             ("medium", "yes", "hypergraph", {"n": 12, "m": 24, "planted": True}, 1, {}),
             ("medium", "no", "named-hypergraph", {"name": "k6-3"}, 0, {}),
-            ("large", "yes", "hypergraph", {"n": 60, "m": 240, "planted": True}, 1, {}),
-            ("large", "no", "hypergraph", {"n": 9, "m": 70}, 1, {}),
+            # large: disjoint copies of fano-minus-line (YES) / the Fano plane (NO), >= 10^5 points
+            ("large", "yes", "hypergraph-blocks", {"copies": 8000, "colourable": True}, 1, {}),
+            ("large", "no", "hypergraph-blocks", {"copies": 8000}, 1, {}),
         ]
     else:
         return []

@@ -109,3 +109,14 @@ def test_gap_form_eps_is_order_one_over_n_with_the_certified_constant():
         eps = Fraction(tm["eps"])
         assert c <= eps * (n + 1) <= Fraction(11, 10) * c  # the constant is tight to 10 %
         assert gamma >= Fraction(1, 100) and Bo <= 85
+
+
+def test_hypergraph_block_unions_are_certified():
+    from reluhard.solvers.colouring import colourability_oracle
+
+    no = B.hypergraph_block_union("fano", 4, seed=1)
+    yes = B.hypergraph_block_union("fano-minus-line", 4, seed=1)
+    assert no.n_vertices == yes.n_vertices == 28 and len(no.edges) == 28 and len(yes.edges) == 24
+    assert colourability_oracle(no).value == 1 and not no.meta["two_colourable"]
+    assert yes.is_2_colourable_by(yes.meta["certificate"]["colouring"])
+    assert B.hypergraph_block_union("fano", 4, seed=1).edges == no.edges != B.hypergraph_block_union("fano", 4, seed=2).edges

@@ -106,6 +106,10 @@ FAMILIES = {
         "_build_multipartite", "complete multipartite K_{b,...,b} (r parts; deterministic): a kappa-clique iff r >= kappa, "
         "max edges of a kappa-set in closed form",
     ),
+    "hypergraph-blocks": Family(
+        "hypergraph-blocks", "hypergraph", {"copies": (int, None), "colourable": (bool, False)}, ("copies",),
+        "_build_hypergraph_blocks", "disjoint copies of the Fano plane (NO) or of fano-minus-line (colourable=true, YES)",
+    ),
     "tightness-blocks": Family(
         "tightness-blocks", "cnf", {"n": (int, None), "v": (int, 3)}, ("n",), "_build_tightness_blocks",
         "n disjoint tightness blocks on v variables (all 8 sign patterns per triple): u = n C(v,3)",
@@ -156,6 +160,12 @@ def _build_multipartite(params, seed):
     from reluhard.generators import complete_multipartite
 
     return _with_kappa(complete_multipartite([int(params["b"])] * int(params["r"])), params["kappa"])
+
+
+def _build_hypergraph_blocks(params, seed):
+    from reluhard.generators.blocks import hypergraph_block_union
+
+    return hypergraph_block_union("fano-minus-line" if params.get("colourable") else "fano", int(params["copies"]), seed=seed)
 
 
 def _build_tightness_blocks(params, seed):
