@@ -50,13 +50,15 @@ def test_reduce_is_deterministic_and_loads_back(tmp_path, planted, capsys):
     X2 = sp.load_npz(a)  # scipy reads X directly
     assert (X != X2).nnz == 0
     assert X.shape == (1 + 100 + 200, 51) and y.shape == c.shape == (301,)
-    assert meta["reduction"] == "sat-relu" and meta["format_version"] == 1
+    assert meta["reduction"] == "sat-relu" and meta["format_version"] == 2
     assert meta["source"]["kind"] == "cnf" and len(meta["source"]["sha256"]) == 64
     assert meta["bounds"]["soundness_bound"] == "50"  # planted => u = 0 certified
-    # the stored certificate network has exactly the YES loss
+    # the answer key's intended network (never in the public file) has exactly the YES loss
+    from reluhard.answer_key import key_path_for, read_key
     from reluhard.data import Network, float_loss
 
-    net = Network.from_json(meta["certificate"]["network"])
+    assert "network" not in json.dumps(meta)
+    net = Network.from_json(read_key(key_path_for(a), training_set=a)["network"])
     assert float_loss((X, y, c), net) == 50.0
 
 
