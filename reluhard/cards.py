@@ -38,9 +38,14 @@ def _meaning(reduction):
             "NO: every assignment falsifies >= u clauses and min L >= the NO bound (soundness)")
 
 
-def claim_of(meta):
-    """The public claim of a training set's meta (no witness)."""
-    b = meta.get("bounds") or {}
+def claim_of(meta, bounds=None):
+    """The public claim of a training set's meta (no witness).
+
+    ``bounds``: the reduction's bounds (``Bounds.to_json()``) evaluated at the
+    source's certified value (e.g. a chain at the source's min #falsified),
+    when known; default: the bounds the forward map stored in meta.
+    """
+    b = bounds if bounds is not None else (meta.get("bounds") or {})
     k = int(meta.get("k", 1) or 1)
     src = (meta.get("source") or {}).get("meta") or {}
     u = (b.get("assumptions") or {}).get("min_unsat")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from reluhard.errors import InvalidParameterError
 
-__all__ = ["Bunch", "make_sat_relu", "make_dks_relu", "load_suite", "suite_rows", "bundled_suite", "to_parquet",
+__all__ = ["Bunch", "make_sat_relu", "make_sat_krelu", "make_dks_relu", "load_suite", "suite_rows", "bundled_suite", "to_parquet",
            "read_parquet", "to_svmlight", "torch_dataset"]
 
 
@@ -128,19 +128,30 @@ def make_sat_relu(n, ratio=4.26, kind="no", *, seed=None, block_n=20, gamma=None
     -------
     Bunch (see the module docstring).
     """
-    from reluhard.generators.blocks import planted_blocks_cnf, random_unsat_blocks_cnf
-
-    if kind == "no":
-        cnf = random_unsat_blocks_cnf(n, ratio, block_n=block_n, gamma=gamma, max_occurrence=max_occurrence, seed=seed)
-    elif kind == "yes":
-        if planting not in ("quiet", "plain"):
-            raise InvalidParameterError(f"planting must be 'quiet' or 'plain', got {planting!r}")
-        cnf = planted_blocks_cnf(n, ratio, block_n=block_n, quiet=planting == "quiet", max_occurrence=max_occurrence, seed=seed)
-    else:
-        raise InvalidParameterError(f"kind must be 'yes' or 'no', got {kind!r}")
+    cnf = _block_cnf(n, ratio, kind, seed=seed, block_n=block_n, gamma=gamma, planting=planting, max_occurrence=max_occurrence)
     cmd = (f"reluhard.datasets.make_sat_relu(n={n}, ratio={ratio}, kind={kind!r}, seed={seed!r}, block_n={block_n}, "
            f"gamma={gamma!r}, planting={planting!r}, variant={variant!r}, max_occurrence={max_occurrence!r})")
     return _reduce_to_bunch("sat-relu", cnf, {"variant": variant}, path=path, return_key=return_key, command=cmd)
+
+
+def _block_cnf(n, ratio, kind, *, seed, block_n, gamma, planting, max_occurrence):
+    from reluhard.generators.blocks import planted_blocks_cnf, random_unsat_blocks_cnf
+
+    if kind == "no":
+        return random_unsat_blocks_cnf(n, ratio, block_n=block_n, gamma=gamma, max_occurrence=max_occurrence, seed=seed)
+    if kind == "yes":
+        if planting not in ("quiet", "plain"):
+            raise InvalidParameterError(f"planting must be 'quiet' or 'plain', got {planting!r}")
+        return planted_blocks_cnf(n, ratio, block_n=block_n, quiet=planting == "quiet", max_occurrence=max_occurrence, seed=seed)
+    raise InvalidParameterError(f"kind must be 'yes' or 'no', got {kind!r}")
+
+
+def make_sat_krelu(n, ratio=4.26, kind="no", *, k=2, seed=None, block_n=20, planting="quiet", return_key=False, path=None):
+    """The k-ReLU chain (sat-krelu: 3-SAT -> NAE -> set splitting -> k ReLUs) on the same certified
+    block unions as :func:`make_sat_relu`: YES realizable (min L = 0), NO min L > 0."""
+    cnf = _block_cnf(n, ratio, kind, seed=seed, block_n=block_n, gamma=None, planting=planting, max_occurrence=None)
+    cmd = f"reluhard.datasets.make_sat_krelu(n={n}, ratio={ratio}, kind={kind!r}, k={k}, seed={seed!r}, block_n={block_n}, planting={planting!r})"
+    return _reduce_to_bunch("sat-krelu", cnf, {"k": k}, path=path, return_key=return_key, command=cmd)
 
 
 def make_dks_relu(kappa, b, kind="no", *, copies=1, seed=None, options=None, return_key=False, path=None):

@@ -293,7 +293,8 @@ def _build_row(folder, row, *, time_limit, log):
     _write_source(src, pub, kind)
     key_rel = Path(KEYS) / rel / f"{row['answer']}.key.json"
     (Path(folder) / key_rel).parent.mkdir(parents=True, exist_ok=True)
-    reduce_to_file(row["reduction"], str(src), str(npz), options, key_out=str(Path(folder) / key_rel), inst=inst)
+    reduce_to_file(row["reduction"], str(src), str(npz), options, key_out=str(Path(folder) / key_rel), inst=inst,
+                   cert=comb.cert if comb.proven else None)
     _add_optimum_to_key(Path(folder) / key_rel, npz, comb, inst, kind)
     img = red.apply(inst, **options)
     b = img.bounds(**comb.cert)
@@ -487,7 +488,7 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
         restore_source_witnesses(inst, read_key(folder / next(iter(keys))))
         with tempfile.TemporaryDirectory() as tmp:
             again = Path(tmp) / "again.npz"
-            reduce_to_file(row["reduction"], str(src), str(again), options, key_out=False, inst=inst)
+            reduce_to_file(row["reduction"], str(src), str(again), options, key_out=False, inst=inst, cert=comb.cert)
             if sha256_file(again) != row["files"][str(npz.relative_to(folder))]:
                 problems.append(f"{row['id']}: re-reducing the source does not reproduce {npz.name} byte for byte")
     log(f"{n_files} files hashed, {n_scanned} public files scanned for witnesses, {sum(1 for r in rows if r.get('built') and r['tier'] == 'tiny')} tiny rows re-verified, "

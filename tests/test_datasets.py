@@ -314,3 +314,12 @@ def test_multipartite_union_profile_matches_brute_force():
     U = nx.disjoint_union(H, complete_multipartite([3, 3]))
     for k in range(2, 8):
         assert brute_force_dks(U, k)[0] == union_profile([prof, multipartite_profile(3, 2)], k)
+
+
+def test_chain_claims_are_certified_from_the_source():
+    from reluhard.datasets import make_sat_krelu
+
+    yes = make_sat_krelu(40, kind="yes", seed=2)
+    no = make_sat_krelu(40, kind="no", seed=2, return_key=True)
+    assert yes.certificate["realizable"] is True and no.certificate["realizable"] is False
+    assert no.certificate["min_unsat"] >= 2 and find_witnesses(no.meta) == [] and no.key["witness"]
