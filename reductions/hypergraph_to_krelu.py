@@ -77,6 +77,7 @@ from reluhard.errors import InvalidParameterError
 
 from reluhard.structures.hypergraph import check_hypergraph, make_hypergraph, monochromatic
 from .base import Bounds, Chain, Guarantee, Option, Reduction
+from .sources import COLOURING
 from .nae_to_setsplit import REDUCTION as NAE_SETSPLIT
 from .sat_to_nae import REDUCTION as SAT_NAE
 
@@ -304,6 +305,7 @@ def c5_k2_counterexample():
 
 REDUCTION = Reduction(
     name="hypergraph-krelu",
+    source=COLOURING,
     source_kind="hypergraph",
     target_kind="relu",
     forward=forward,

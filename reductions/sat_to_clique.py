@@ -56,6 +56,7 @@ from . import dks_to_relu
 from reluhard.structures.cnf import as_bool_assignment, instance_meta, n_vars, to_dimacs_assignment
 from reluhard.structures.graph import check_vertex_set
 from .base import Chain, Option, Reduction
+from .sources import MAXSAT
 
 __all__ = ["REDUCTION", "CHAIN", "forward", "lift", "decode", "value", "certify", "occurrences"]
 
@@ -187,6 +188,7 @@ def certify(cnf, p, cert):
 
 REDUCTION = Reduction(
     name="sat-clique",
+    source=MAXSAT,
     source_kind="cnf",
     target_kind="graph",
     forward=forward,

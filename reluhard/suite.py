@@ -36,13 +36,11 @@ never a dependency).
 
 import hashlib
 import json
-import math
 import tempfile
 from fractions import Fraction
 from pathlib import Path
 
-from reluhard.commands._common import jsonable as _jsonable
-from reluhard.data import frac_str
+from reluhard.data import frac_str, jsonable as _jsonable
 from reluhard.errors import InstanceFormatError, InvalidParameterError
 
 __all__ = [
@@ -207,35 +205,11 @@ def _write_source(path, inst, kind):
         write_hgr(path, inst)
 
 
-def _oracle(red, inst, options, time_limit):
-    from reluhard.solvers.base import get_oracle
-
-    okw = {k: v for k, v in options.items() if v is not None}
-    if "kappa" in okw:
-        okw["kappa"] = int(okw["kappa"])
-    return get_oracle(red.source_kind)(inst, time_limit=time_limit, **okw)
-
-
-def _is_yes(comb):
-    if comb.problem == "dks":
-        kappa = comb.extra.get("kappa")
-        return comb.value is not None and kappa is not None and comb.value == math.comb(int(kappa), 2)
-    return comb.value == 0
-
-
-def _certified_options(red, options, comb):
-    names = set(red.option_names())
-    out = dict(options)
-    out.update({k: v for k, v in comb.cert.items() if k in names and out.get(k) is None})
-    return out
-
-
 def _build_row(folder, row, *, time_limit, log):
-    from reluhard.commands.reduce import reduce_to_file
     from reluhard.io.instances import read_instance
     from reluhard.io.npz import load_training_set
+    from reluhard.pipeline import certified_options, certify, fit_and_check, reduce_to_file, solve_source
     from reluhard.reductions import get_reduction
-    from reluhard.sweep.cell import _yes_cert
 
     red = get_reduction(row["reduction"])
     kind = red.source_kind
@@ -251,25 +225,18 @@ def _build_row(folder, row, *, time_limit, log):
         inst = _make_instance(row, seed)
         _write_source(src, inst, kind)
         inst = read_instance(src, kind)  # certify exactly what the file holds
-        comb = _oracle(red, inst, row["options"], time_limit)
-        if comb.value is not None and _is_yes(comb) == want_yes:
+        comb = solve_source(red, inst, options=row["options"], time_limit=time_limit)
+        if comb.value is not None and _gap(red, comb) is not None and (_gap(red, comb) == 0) == want_yes:
             break
         if comb.value is None and not want_yes and row["tier"] == "large":
             break  # an unproven large NO candidate: kept, recorded as unproven
     else:
         raise InvalidParameterError(f"{row['id']}: no {row['answer'].upper()} instance among seeds {row['seed']}..{row['seed'] + tries - 1}")
-    options = _certified_options(red, row["options"], comb)
-    reduce_to_file(row["reduction"], str(src), str(npz), options)
-    img = red.apply(inst, **options)
-    b = img.bounds(**comb.cert)
-    yes = _yes_cert(comb.problem, img)
-    yes_loss = None
-    if yes is not None:
-        try:
-            yb = img.bounds(**yes)
-            yes_loss = None if yb.completeness is None else yb.completeness
-        except (NotImplementedError, ValueError, KeyError):
-            yes_loss = None
+    options = certified_options(red, row["options"], comb.cert)
+    reduce_to_file(red, inst, str(npz), options)
+    cz = certify(red, inst, options=row["options"], comb=comb)
+    b = cz.bounds
+    yes_loss = cz.yes_loss()
     if comb.value is None and not want_yes:
         # the solver certified nothing (timeout): a soundness bound would rest on an unproven promise
         # (an unproven DkS run still certifies an upper bound, which the reduction's bounds use)
@@ -287,15 +254,7 @@ def _build_row(folder, row, *, time_limit, log):
         "seed_used": seed,
         "options_used": _jsonable(options),
         "combinatorial": {"problem": comb.problem, "optimum": _jsonable(comb.value), "proven": bool(comb.proven), "status": comb.status},
-        "bounds": {
-            "statement": b.statement,
-            "completeness_loss": None if b.completeness is None else frac_str(b.completeness),
-            "completeness_loss_float": None if b.completeness is None else float(b.completeness),
-            "soundness_bound": None if b.soundness is None else frac_str(b.soundness),
-            "soundness_bound_float": None if b.soundness is None else float(b.soundness),
-            "realizable": b.realizable,
-            "yes_loss": None if yes_loss is None else frac_str(yes_loss),
-        },
+        "bounds": _bounds_json(b, yes_loss),
         "eps": None if eps is None else frac_str(eps),
         "eps_float": None if eps is None else float(eps),
         "n_samples": int(X.shape[0]),
@@ -305,15 +264,30 @@ def _build_row(folder, row, *, time_limit, log):
         "built": True,
     })
     if row["tier"] == "tiny":
-        from reluhard.verify import verify
-
-        rep = verify(inst, red, options=dict(row["options"]), time_limit=time_limit, restarts=10, seed=0)
+        # verify on the certified image (the source is not solved again)
+        rep = fit_and_check(cz, time_limit=time_limit, restarts=10, seed=0)
         out["verified"] = {"status": rep["status"], "methods": list(rep["fits"]), "checks": rep["checks"],
                            "best_loss": min((f.get("loss_reevaluated") for f in rep["fits"].values() if f.get("loss_reevaluated") is not None), default=None)}
         if rep["status"] != "ok":
             raise InvalidParameterError(f"{row['id']}: verify says {rep['status']} ({rep['inconclusive_because'] or rep['checks']})")
     log(f"{row['id']}: seed {seed}, {comb.problem} optimum {comb.value}{'' if comb.proven else ' (unproven)'}, "
         f"{out['n_samples']} x {out['n_features']}, {sum((Path(folder) / f).stat().st_size for f in out['files']) / 1024:.1f} KiB")
+    return out
+
+
+def _gap(red, comb):
+    from reluhard.pipeline import source_problem
+
+    return None if comb.value is None else source_problem(red).gap(comb.value, comb.cert)
+
+
+def _bounds_json(b, yes_loss):
+    out = {"statement": b.statement}
+    for key, val in (("completeness_loss", b.completeness), ("soundness_bound", b.soundness)):
+        out[key] = None if val is None else frac_str(val)
+        out[key + "_float"] = None if val is None else float(val)
+    out["realizable"] = b.realizable
+    out["yes_loss"] = None if yes_loss is None else frac_str(yes_loss)
     return out
 
 
@@ -371,8 +345,8 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
     -------
     list of str : the problems found (empty when the suite is intact).
     """
-    from reluhard.commands.reduce import reduce_to_file
     from reluhard.io.instances import read_instance
+    from reluhard.pipeline import certify, reduce_to_file
     from reluhard.reductions import get_reduction
 
     folder = Path(folder)
@@ -399,19 +373,19 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
         if not src.exists() or not npz.exists():
             continue
         inst = read_instance(src, red.source_kind)
-        comb = _oracle(red, inst, row["options"], time_limit)
+        cz = certify(red, inst, options=row["options"], time_limit=time_limit)
+        comb = cz.comb
         if not comb.proven or _jsonable(comb.value) != row["combinatorial"]["optimum"]:
             problems.append(f"{row['id']}: combinatorial optimum {comb.value} ({comb.status}), manifest says {row['combinatorial']['optimum']}")
             continue
-        options = _certified_options(red, row["options"], comb)
-        b = red.apply(inst, **options).bounds(**comb.cert)
+        options, b = cz.options, cz.bounds
         for key, val in (("completeness_loss_float", b.completeness), ("soundness_bound_float", b.soundness)):
             want = row["bounds"][key]
             if (val is None) != (want is None) or (val is not None and float(val) != want):
                 problems.append(f"{row['id']}: {key} recomputes to {val}, manifest says {want}")
         with tempfile.TemporaryDirectory() as tmp:
             again = Path(tmp) / "again.npz"
-            reduce_to_file(row["reduction"], str(src), str(again), options)
+            reduce_to_file(red, inst, str(again), options)
             if sha256_file(again) != row["files"][str(npz.relative_to(folder))]:
                 problems.append(f"{row['id']}: re-reducing the source does not reproduce {npz.name} byte for byte")
     log(f"{n_files} files hashed, {sum(1 for r in rows if r.get('built') and r['tier'] == 'tiny')} tiny rows re-verified, "

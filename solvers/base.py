@@ -20,7 +20,8 @@ from fractions import Fraction
 from typing import Any, Optional
 
 from reluhard.data import Network, frac_str
-from reluhard.errors import SolverUnavailableError, UnknownNameError
+from reluhard.errors import SolverUnavailableError
+from reluhard.registry import GROUPS, Registry
 
 __all__ = [
     "FitResult",
@@ -123,21 +124,23 @@ ORACLES = {
 }
 
 
-def _load(table, name, what):
-    try:
-        target = table[name]
-    except KeyError:
-        raise UnknownNameError(f"unknown {what} {name!r}; known: {', '.join(sorted(table))}") from None
-    module, attr = target.split(":")
-    return getattr(importlib.import_module(f"reluhard.solvers.{module}"), attr)
+def _table(table):
+    return lambda: {name: f"reluhard.solvers.{target}" for name, target in table.items()}
+
+
+#: fitters and oracles: built-ins above, in-process registrations, entry points (``reluhard.fitters``, ``reluhard.oracles``)
+FITTER_REGISTRY = Registry("fitting method", GROUPS["fitter"], _table(FITTERS))
+ORACLE_REGISTRY = Registry("oracle", GROUPS["oracle"], _table(ORACLES))
 
 
 def get_fitter(name):
-    return _load(FITTERS, name, "fitting method")
+    """The fitter registered as ``name`` (``fit(training_set, **kw) -> FitResult``)."""
+    return FITTER_REGISTRY.get(name)
 
 
-def get_oracle(kind):
-    return _load(ORACLES, kind, "source kind")
+def get_oracle(name):
+    """The oracle registered as ``name`` (built-ins are named by source kind: cnf, graph, hypergraph)."""
+    return ORACLE_REGISTRY.get(name)
 
 
 def require(module, package=None):

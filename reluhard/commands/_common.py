@@ -2,8 +2,8 @@
 
 import json
 import sys
-from fractions import Fraction
 
+from reluhard.data import jsonable
 from reluhard.errors import InvalidParameterError
 
 __all__ = ["add_reduction_options", "collect_options", "print_json", "jsonable", "add_reduction_arg"]
@@ -51,18 +51,6 @@ def add_reduction_arg(parser, positional=True):
         parser.add_argument("reduction", metavar="REDUCTION", help=help_)
     else:
         parser.add_argument("--reduction", required=True, help=help_)
-
-
-def jsonable(obj):
-    if isinstance(obj, Fraction):
-        return str(obj) if obj.denominator != 1 else int(obj)
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if hasattr(obj, "item"):
-        return obj.item()
-    return obj
 
 
 def print_json(obj):

@@ -14,28 +14,13 @@ def add_arguments(p):
 
 
 def reduce_to_file(reduction_name, input_path, output, options):
-    """Library form of the command: returns the written meta."""
-    from reluhard.io.instances import instance_sha256, read_instance
-    from reluhard.io.npz import save_training_set
+    """Library form of the command (:func:`reluhard.pipeline.reduce_to_file` on a file): returns the written meta."""
+    from reluhard.io.instances import read_instance
+    from reluhard.pipeline import reduce_to_file as _reduce
     from reluhard.reductions import get_reduction
-    from reluhard.structures.cnf import instance_meta
 
     red = get_reduction(reduction_name)
-    inst = read_instance(input_path, red.source_kind)
-    img = red.apply(inst, **options)
-    ts = img.target
-    meta = dict(ts.meta)
-    src_meta = instance_meta(inst)
-    meta["source"] = {"kind": red.source_kind, "sha256": instance_sha256(inst, red.source_kind), "meta": src_meta}
-    cert = src_meta.get("certificate")
-    witness = cert.get("assignment", cert.get("set", cert.get("colouring"))) if isinstance(cert, dict) else None
-    if witness is not None:
-        meta["certificate"] = {"witness": witness, "network": img.lift(witness).to_json()}
-    else:
-        meta.setdefault("certificate", None)
-    X, y, c = ts.float_arrays()
-    save_training_set(output, X, y, c, meta)
-    return meta
+    return _reduce(red, read_instance(input_path, red.source_kind), output, options)
 
 
 def run(args):
