@@ -39,6 +39,7 @@ __all__ = [
     "certify",
     "default_methods",
     "exact_fitter",
+    "file_reduction",
     "fit_and_check",
     "reduce_to_file",
     "source_witness",
@@ -190,25 +191,41 @@ def default_methods(img):
     return ["gd"]
 
 
-def exact_fitter(img, method, *, prune=False):
-    """``(fitter name, extra keywords)`` for ``method`` on this image.
+def exact_fitter(red, method, *, prune=False):
+    """``(fitter name, extra keywords)`` for ``method`` on the data of ``red``.
 
-    ``exact`` becomes the reduction's exact fitter where it declares one, and
-    ``prune`` hands the reduction's cell lower bound to it.
+    ``red`` is a Reduction, Chain or Reduced image (anything with ``exact``
+    and ``cell_bound``), or None for data of no known reduction. ``exact``
+    becomes the reduction's exact fitter where it declares one, and ``prune``
+    hands the reduction's cell lower bound to it.
     """
-    policy = img.exact
-    name = method
+    policy = None if red is None else red.exact
+    cell_bound = None if red is None else red.cell_bound
+    name = policy.method if (method == "exact" and policy is not None) else method
     kw = {}
-    if method == "exact" and policy is not None:
-        name = policy.method
     if method in ("exact", "orthant") or (policy is not None and name == policy.method):
         kw["prune"] = bool(prune)
         if prune:
-            if img.cell_bound is None:
-                raise InvalidParameterError(f"reduction {img.reduction.name} declares no cell lower bound to prune with")
-            kw["cell_bound"] = img.cell_bound
+            if cell_bound is None:
+                what = "these data" if red is None else f"reduction {getattr(red, 'name', None) or red.reduction.name}"
+                raise InvalidParameterError(f"--prune needs a cell lower bound, and {what} declares none")
+            kw["cell_bound"] = cell_bound
             kw["pruned_by"] = None if policy is None else policy.cell_bound_claim
     return name, kw
+
+
+def file_reduction(meta):
+    """The registered reduction named by a training set's meta (None when unnamed or unknown)."""
+    from reluhard.errors import UnknownNameError
+    from reluhard.reductions import get_reduction
+
+    name = (meta or {}).get("reduction")
+    if not isinstance(name, str):
+        return None
+    try:
+        return get_reduction(name)
+    except UnknownNameError:
+        return None
 
 
 # ---------------------------------------------------------------- fit + check

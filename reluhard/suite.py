@@ -182,12 +182,7 @@ def _write_manifest(folder, rows):
 def _make_instance(row, seed):
     from reluhard.sweep.grid import build_instance
 
-    if row["family"] == "named-hypergraph":
-        from reluhard.generators import named_hypergraph
-
-        return named_hypergraph(row["params"]["name"])
-    cell = {"family": row["family"], "params": row["params"], "seed": seed}
-    return build_instance(cell)
+    return build_instance({"family": row["family"], "params": row["params"], "seed": seed})
 
 
 def _write_source(path, inst, kind):
@@ -219,7 +214,9 @@ def _build_row(folder, row, *, time_limit, log):
     npz_rel = rel / f"{row['answer']}.npz"
     src, npz = Path(folder) / src_rel, Path(folder) / npz_rel
     want_yes = row["answer"] == "yes"
-    tries = _MAX_SEED_SEARCH if row["family"] != "named-hypergraph" else 1
+    from reluhard.sweep.grid import get_family
+
+    tries = _MAX_SEED_SEARCH if get_family(row["family"]).seeded else 1
     comb = None
     for seed in range(int(row["seed"]), int(row["seed"]) + tries):
         inst = _make_instance(row, seed)
