@@ -242,7 +242,7 @@ def _bounds_for_checks(cz):
 
 def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, prune=False, t_start=None):
     """Fit, decode and check one certified image; the ``verify`` report dict (conventions §8)."""
-    from reluhard.solvers.base import get_fitter
+    from reluhard.solvers.base import get_fitter, offered
 
     t_start = time.perf_counter() if t_start is None else t_start
     red, img, comb, cert = cz.reduction, cz.image, cz.comb, cz.cert
@@ -291,6 +291,7 @@ def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, pru
             kw["time_limit"] = min(float(time_limit), GD_TIME_LIMIT)  # a heuristic upper bound: keep it short
             if bounds.soundness is not None:
                 kw["target"] = float(bounds.soundness)  # no network beats a certified lower bound
+        kw = offered(fitter, kw)  # the pipeline offers a bundle; each fitter takes what it declares
         try:
             res = fitter(ts, **kw)
         except BudgetExhausted as exc:

@@ -77,7 +77,7 @@ class _Cells:
         return L, g
 
 
-def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cell_bound=None, pruned_by=None, box=None, seed=None, **_):
+def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cell_bound=None, pruned_by=None, box=None, seed=None):
     """Exact single-ReLU minimum by orthant enumeration (see module docstring).
 
     Parameters
@@ -207,17 +207,23 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
     )
 
 
-def fit_exact(data, *, meta=None, orthant=False, **kw):
+def fit_exact(data, *, meta=None, orthant=False, k=1, time_limit=None, starts=(), prune=False, cell_bound=None, pruned_by=None,
+              box=None, seed=0, absgap=1e-5):
     """``--method exact``: orthant enumeration where it applies, else the SCIP MIQP.
 
     ``orthant=True`` (the reduction's :class:`~reluhard.reductions.base.ExactPolicy`
     says so) forces orthant enumeration; otherwise it is used for small
     orthant-decomposable single-ReLU data (d <= 16).
     """
+    from .base import offered
+
     X, y, c, meta = as_problem(data, meta)
-    if orthant or (kw.get("k", 1) == 1 and is_orthant_decomposable(X, y) and X.shape[1] <= 16):
-        kw.pop("k", None)
-        return fit_orthant((X, y, c, meta), **kw)
+    kw = dict(k=k, time_limit=time_limit, starts=starts, prune=prune, cell_bound=cell_bound, pruned_by=pruned_by, box=box,
+              seed=seed, absgap=absgap)
+    if orthant or (k == 1 and is_orthant_decomposable(X, y) and X.shape[1] <= 16):
+        return fit_orthant((X, y, c, meta), **offered(fit_orthant, kw))
+    if prune:
+        raise InvalidParameterError("pruning applies to orthant enumeration only; these data go to the SCIP MIQP")
     from .miqp import fit_miqp
 
-    return fit_miqp((X, y, c, meta), **kw)
+    return fit_miqp((X, y, c, meta), **offered(fit_miqp, kw))

@@ -37,7 +37,7 @@ def _read_starts(path):
 def run(args):
     from reluhard.io.npz import load_training_set
     from reluhard.pipeline import exact_fitter, file_reduction
-    from reluhard.solvers.base import get_fitter
+    from reluhard.solvers.base import get_fitter, offered
 
     X, y, c, meta = load_training_set(args.input, raw=True)
     k = args.k if args.k is not None else int(meta.get("k", 1))
@@ -53,7 +53,8 @@ def run(args):
     # the reduction that built the data says which exact fitter applies and owns the pruning bound
     name, extra = exact_fitter(file_reduction(meta), args.method, prune=args.prune)
     kw.update(extra)
-    res = get_fitter(name)((X, y, c, meta), **kw)
+    fitter = get_fitter(name)
+    res = fitter((X, y, c, meta), **offered(fitter, kw))
     out = res.to_json()
     norm = meta.get("normalisation") or {}
     if norm.get("Z"):
