@@ -34,7 +34,7 @@ from reluhard.errors import InvalidParameterError
 from ._loss import loss_only
 from .base import FitResult, as_problem, box_arrays
 
-__all__ = ["fit_orthant", "fit_exact", "is_orthant_decomposable"]
+__all__ = ["fit_orthant", "fit_exact", "is_orthant_decomposable", "cell_minima"]
 
 _OPTS = {"gtol": 1e-9, "ftol": 1e-13, "maxiter": 3000, "maxcor": 30}
 
@@ -75,6 +75,39 @@ class _Cells:
         L = float(np.dot(cr, r)) + const
         g = 2.0 * (self.XT @ (cr * g_mask))
         return L, g
+
+
+def cell_minima(data, signs, *, radius=None):
+    """Minimum of the loss over each closed sign cell (rows of ``signs``, entries +-1, shape (S, d)).
+
+    One L-BFGS-B solve per cell on its sign bounds (intersected with
+    ``[-radius, radius]`` when given): the values are attained losses, so
+    each is >= the true minimum over its cell and equal to it up to the
+    solver's accuracy (≈ 1e-12). Used to check cell lower bounds.
+
+    Returns
+    -------
+    (minima, weights) : arrays of shape (S,) and (S, d)
+    """
+    X, y, c, _ = as_problem(data)
+    N, d = X.shape
+    if not is_orthant_decomposable(X, y):
+        raise InvalidParameterError("cell minima need every positive-label point to have one non-zero coordinate")
+    cells = _Cells(X, y, c)
+    signs = np.asarray(signs, dtype=float)
+    r = np.inf if radius is None else float(radius)
+    out, W = np.empty(signs.shape[0]), np.empty(signs.shape)
+    for i, s in enumerate(signs):
+        lo, hi = np.where(s > 0, 0.0, -r), np.where(s > 0, r, 0.0)
+        act = cells.active(s)
+        act_rows, inactive = cells.pos[act], cells.pos[~act]
+        const = float(np.dot(c[inactive], y[inactive] ** 2))
+        w0 = np.clip(s, lo, hi)
+        res = minimize(cells.fun, w0, args=(act_rows, inactive, const), jac=True, method="L-BFGS-B",
+                       bounds=list(zip(np.where(np.isfinite(lo), lo, None), np.where(np.isfinite(hi), hi, None))), options=_OPTS)
+        W[i] = res.x
+        out[i] = loss_only(X, y, c, res.x[None, :], np.ones(1))
+    return out, W
 
 
 def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cell_bound=None, pruned_by=None, box=None, seed=None):

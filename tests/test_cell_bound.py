@@ -15,7 +15,7 @@ from pysat.formula import CNF
 
 from reluhard.reductions import get_reduction
 from reluhard.reductions.sat_to_relu import cell_lower_bounds
-from reluhard.solvers.relu_exact import fit_orthant
+from reluhard.solvers.relu_exact import cell_minima, fit_orthant
 from reluhard.solvers.sat import min_unsat
 
 R1 = get_reduction("sat-relu")
@@ -31,10 +31,19 @@ def all8(v):
 
 
 def cell_minimum(ts, sigma, radius=6.0):
-    """Minimum of L over the closed orthant sigma intersected with a box (>= the cell's true minimum)."""
+    """Minimum of L over the closed orthant sigma intersected with a box (>= the cell's true minimum),
+    by full enumeration restricted to the box (independent of ``cell_minima``)."""
     lo = np.where(sigma > 0, 0.0, -radius)
     hi = np.where(sigma > 0, radius, 0.0)
     return fit_orthant(ts, box={"lo": lo, "hi": hi}).loss
+
+
+def test_cell_minima_agree_with_boxed_enumeration():
+    ts = R1.apply(all8(3)).target
+    signs = np.array(list(itertools.product((1.0, -1.0), repeat=ts.n_features)))
+    minima, _ = cell_minima(ts, signs)
+    for sigma, m in zip(signs[::3], minima[::3]):
+        assert abs(m - cell_minimum(ts, sigma)) <= 1e-7
 
 
 def _formulas():
