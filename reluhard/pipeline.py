@@ -43,6 +43,7 @@ __all__ = [
     "fit_and_check",
     "reduce_to_file",
     "source_witness",
+    "write_source",
 ]
 
 TOL_REL = 1e-6
@@ -350,6 +351,24 @@ def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, pru
 
 
 # ---------------------------------------------------------------- reduce to a file
+
+def write_source(path, instance, kind):
+    """Write a source instance in its kind's format (DIMACS CNF, DIMACS graph, ``.hgr``), atomically."""
+    if kind == "cnf":
+        from reluhard.io.dimacs import write_cnf
+
+        write_cnf(path, instance)
+    elif kind == "graph":
+        from reluhard.io.graphs import write_graph
+
+        write_graph(path, instance)
+    elif kind == "hypergraph":
+        from reluhard.io.hgr import write_hgr
+
+        write_hgr(path, instance)
+    else:
+        raise InvalidParameterError(f"no file format for source kind {kind!r}")
+
 
 def source_witness(red, instance):
     """The witness the instance's metadata certifies (planted assignment, set, colouring), or None."""

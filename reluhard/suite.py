@@ -186,18 +186,9 @@ def _make_instance(row, seed):
 
 
 def _write_source(path, inst, kind):
-    if kind == "cnf":
-        from reluhard.io.dimacs import write_cnf
+    from reluhard.pipeline import write_source
 
-        write_cnf(path, inst)
-    elif kind == "graph":
-        from reluhard.io.graphs import write_graph
-
-        write_graph(path, inst)
-    else:
-        from reluhard.io.hgr import write_hgr
-
-        write_hgr(path, inst)
+    write_source(path, inst, kind)
 
 
 def _build_row(folder, row, *, time_limit, log):
