@@ -130,11 +130,19 @@ class Bounds:
     assumptions: dict = field(default_factory=dict)
     statement: str = ""
 
-    def to_json(self):
-        out = {"statement": self.statement, "assumptions": self.assumptions}
+    def values_json(self):
+        """The certified values as conventions §2 writes them: ``"p/q"`` with a float twin (None when unclaimed)."""
+        out = {}
         for name, val in (("completeness_loss", self.completeness), ("soundness_bound", self.soundness)):
             out[name] = None if val is None else frac_str(val)
             out[name + "_float"] = None if val is None else float(val)
+        return out
+
+    def to_json(self, *, assumptions=True):
+        out = {"statement": self.statement}
+        if assumptions:
+            out["assumptions"] = self.assumptions
+        out.update(self.values_json())
         out["realizable"] = self.realizable
         return out
 

@@ -56,10 +56,6 @@ def _tol(value, extra=0.0):
     return TOL_REL * max(1.0, abs(float(value))) + extra
 
 
-def _frac_or_none(val):
-    return None if val is None else frac_str(val)
-
-
 # ---------------------------------------------------------------- solve + certify
 
 def source_problem(red):
@@ -261,9 +257,7 @@ def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, pru
         "bounds_statement": bounds.statement,
         "realizable_claim": bounds.realizable,
     }
-    for name, val in (("completeness_loss", bounds.completeness), ("soundness_bound", bounds.soundness)):
-        report[name] = _frac_or_none(val)
-        report[name + "_float"] = None if val is None else float(val)
+    report.update(bounds.values_json())
 
     # the lift of the optimal witness, evaluated exactly
     starts = []

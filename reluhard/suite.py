@@ -270,13 +270,7 @@ def _gap(red, comb):
 
 
 def _bounds_json(b, yes_loss):
-    out = {"statement": b.statement}
-    for key, val in (("completeness_loss", b.completeness), ("soundness_bound", b.soundness)):
-        out[key] = None if val is None else frac_str(val)
-        out[key + "_float"] = None if val is None else float(val)
-    out["realizable"] = b.realizable
-    out["yes_loss"] = None if yes_loss is None else frac_str(yes_loss)
-    return out
+    return b.to_json(assumptions=False) | {"yes_loss": None if yes_loss is None else frac_str(yes_loss)}
 
 
 def build_suite(folder, *, large=False, reductions=None, time_limit=120.0, log=print):
