@@ -3,7 +3,6 @@
 import json
 import sys
 
-from reluhard.data import jsonable
 from reluhard.errors import InvalidParameterError
 
 __all__ = ["add_reduction_options", "collect_options", "print_json", "jsonable", "add_reduction_arg"]
@@ -51,6 +50,13 @@ def add_reduction_arg(parser, positional=True):
         parser.add_argument("reduction", metavar="REDUCTION", help=help_)
     else:
         parser.add_argument("--reduction", required=True, help=help_)
+
+
+def jsonable(obj):
+    """:func:`reluhard.data.jsonable` (imported on use: ``--help`` stays free of numpy/scipy)."""
+    from reluhard.data import jsonable as _jsonable
+
+    return _jsonable(obj)
 
 
 def print_json(obj):
