@@ -22,9 +22,17 @@ def run(args):
 
     if args.instances < 1 or args.max_n < 1 or not args.time_limit > 0:
         raise InvalidParameterError("--instances and --max-n must be >= 1 and --time-limit > 0")
+    import sys
+
     red = load_reduction(args.reduction)
+
+    def progress(line):  # stderr, only on a terminal: --json output stays clean
+        print(f"\r{line:<60}", end="", file=sys.stderr, flush=True)
+
     rep = check_reduction(red, instances=args.instances, max_n=args.max_n, seed=args.seed, time_limit=args.time_limit,
-                          shrink=not args.no_shrink)
+                          shrink=not args.no_shrink, log=progress if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     if args.json:
         print_json(rep.to_json())
     else:
