@@ -193,11 +193,20 @@ class SourceProblem:
     witness_key: Optional[str] = None
 
     def witness_from_meta(self, meta):
-        """The witness an instance's metadata certifies, or None."""
+        """The witness an instance's ``certificate`` metadata records (what ``reduce`` lifts into the file), or None."""
         cert = (meta or {}).get("certificate")
         if not isinstance(cert, dict) or self.witness_key is None:
             return None
         return cert.get(self.witness_key)
+
+    def planted_witness(self, meta):
+        """The witness of ``certificate`` or ``planted`` metadata (a dict holding ``witness_key``, or the bare
+        witness), or None. Reductions read it to certify YES instances; they re-check it on the instance."""
+        meta = meta or {}
+        cert = meta.get("certificate") or meta.get("planted")
+        if isinstance(cert, dict):
+            cert = cert.get(self.witness_key) if self.witness_key else None
+        return cert or None
 
 
 @dataclass(frozen=True)

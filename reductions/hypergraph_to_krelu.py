@@ -201,9 +201,7 @@ def forward(h, p):
 
 def _instance_cert(h, csr):
     """A proper colouring stored in the hypergraph's metadata certifies colourability."""
-    meta = getattr(h, "meta", None) or {}
-    cert = meta.get("certificate") or meta.get("planted") or {}
-    chi = cert.get("colouring") if isinstance(cert, dict) else None
+    chi = COLOURING.planted_witness(getattr(h, "meta", None))
     if chi is not None and len(chi) == csr.n_vertices and not monochromatic(csr, chi).any():
         return {"colourable": True}
     return {}

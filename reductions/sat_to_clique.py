@@ -93,9 +93,7 @@ def params(cnf, raw):
         raise InvalidParameterError(f"formula declares {n} variables but uses variable {int(np.abs(lits).max())}")
     u, source, assignment = raw["min_unsat"], "flag --min-unsat", None
     meta = instance_meta(cnf)
-    cert = meta.get("certificate") or meta.get("planted")
-    if isinstance(cert, dict):
-        cert = cert.get("assignment")
+    cert = MAXSAT.planted_witness(meta)
     if cert:
         alpha = as_bool_assignment(cert, n)
         if not _falsified(lits, groups, m, alpha).any():

@@ -124,9 +124,7 @@ def params(cnf, raw):
 def _certified_u(cnf, C, n):
     """u from the instance metadata: a planted satisfying assignment certifies u = 0."""
     meta = instance_meta(cnf)
-    cert = meta.get("certificate") or meta.get("planted")
-    if isinstance(cert, dict):
-        cert = cert.get("assignment")
+    cert = MAXSAT.planted_witness(meta)
     if cert:
         alpha = as_bool_assignment(cert, n)
         if not falsified_mask(C, alpha).any():
