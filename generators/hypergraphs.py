@@ -20,12 +20,11 @@ name                      hyperedges                                2-colourable
 
 import itertools
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from reluhard.errors import InvalidParameterError
-from reluhard.structures.hypergraph import edge_csr, ragged_arrays, ragged_tuples, row_sort_order
+from reluhard.structures.hypergraph import Hypergraph
 
 from ._common import check_count, resolve_seed, sample_k_subsets, unique_rows
 
@@ -38,117 +37,6 @@ __all__ = [
 ]
 
 FANO_LINES = ((0, 1, 2), (0, 3, 4), (0, 5, 6), (1, 3, 5), (1, 4, 6), (2, 3, 6), (2, 4, 5))
-
-
-@dataclass(frozen=True)
-class Hypergraph:
-    """A finite hypergraph on vertices ``0..n_vertices-1``.
-
-    Parameters
-    ----------
-    n_vertices : int
-    edges : sequence of sequences of int
-        Normalised to a tuple of sorted tuples; each hyperedge must be
-        non-empty with distinct vertices in range. Repeated hyperedges are kept.
-    meta : dict
-        Generator metadata (not part of equality).
-
-    Raises
-    ------
-    InvalidParameterError
-        Empty hyperedge, repeated vertex inside a hyperedge, vertex out of range.
-
-    Notes
-    -----
-    Validation sorts and checks all hyperedges at once on a flat vertex array
-    (O(total size log) vectorised work, no per-edge Python loop) when ``edges``
-    is a list or tuple of lists or tuples; other containers are checked edge by edge.
-    """
-
-    n_vertices: int
-    edges: tuple
-    meta: dict = field(default_factory=dict, compare=False, hash=False)
-
-    def __post_init__(self):
-        n = check_count(self.n_vertices, "n_vertices")
-        try:
-            rag = ragged_arrays(self.edges, int)
-        except OverflowError:  # a vertex id beyond int64: the element-wise path reports it
-            rag = None
-        if rag is not None:  # lists/tuples: sort and check all edges at once on the flat array
-            self._set_flat_edges(n, *rag)
-            return
-        edges = tuple(tuple(sorted(int(v) for v in e)) for e in self.edges)  # other containers: edge by edge
-        for e in edges:
-            _check_edge(e, n)
-        object.__setattr__(self, "n_vertices", n)
-        object.__setattr__(self, "edges", edges)
-
-    @classmethod
-    def from_arrays(cls, n_vertices, sizes, vertices, meta=None):
-        """The hypergraph whose edge i is the next ``sizes[i]`` entries of ``vertices``.
-
-        Equal to ``Hypergraph(n_vertices, edges, meta)`` for the same edges, with
-        the same checks and messages, but built from the flat arrays without
-        a per-edge Python loop (used by the reductions that produce hypergraphs).
-
-        Raises
-        ------
-        InvalidParameterError
-            As the constructor; also negative sizes or ``sum(sizes) != len(vertices)``.
-        """
-        n = check_count(n_vertices, "n_vertices")
-        sizes = np.asarray(sizes, dtype=np.int64).reshape(-1)
-        vertices = np.asarray(vertices, dtype=np.int64).reshape(-1)
-        if (sizes < 0).any() or int(sizes.sum()) != vertices.size:
-            raise InvalidParameterError(f"edge sizes must be >= 0 and sum to the {vertices.size} vertices given")
-        h = cls.__new__(cls)
-        object.__setattr__(h, "meta", {} if meta is None else meta)
-        h._set_flat_edges(n, vertices, sizes)
-        return h
-
-    def _set_flat_edges(self, n, flat, sizes):
-        """Sort each edge, check all edges and store them (vectorised over the flat vertex array)."""
-        ids = np.repeat(np.arange(len(sizes)), sizes)
-        flat = flat[row_sort_order(flat, ids)]
-        bad = sizes == 0
-        bad[ids[1:][(flat[1:] == flat[:-1]) & (ids[1:] == ids[:-1])]] = True
-        bad[ids[(flat < 0) | (flat >= n)]] = True
-        if bad.any():  # the first bad edge raises, with the edge-by-edge message
-            i = int(np.argmax(bad))
-            start = int(sizes[:i].sum())
-            _check_edge(tuple(flat[start:start + sizes[i]].tolist()), n)
-        object.__setattr__(self, "n_vertices", n)
-        object.__setattr__(self, "edges", tuple(ragged_tuples(flat, sizes)))
-        # the validated CSR view, so check_hypergraph need not flatten the edges again
-        object.__setattr__(self, "_edge_csr", edge_csr(n, sizes, flat))
-
-    @property
-    def n_edges(self):
-        return len(self.edges)
-
-    @property
-    def uniformity(self):
-        """The common edge size r, or None if sizes differ (or there are no edges)."""
-        sizes = {len(e) for e in self.edges}
-        return sizes.pop() if len(sizes) == 1 else None
-
-    def is_2_colourable_by(self, colouring):
-        """True if ``colouring`` (length n_vertices, values 0/1) leaves no hyperedge monochromatic."""
-        c = np.asarray(colouring)
-        if c.shape != (self.n_vertices,) or not np.isin(c, (0, 1)).all():
-            raise InvalidParameterError(f"a colouring is a 0/1 sequence of length {self.n_vertices}")
-        return all(len({int(c[v]) for v in e}) == 2 for e in self.edges)
-
-
-def _check_edge(e, n):
-    """Raise for a sorted hyperedge that is empty, repeats a vertex or leaves 0..n-1."""
-    if not e:
-        raise InvalidParameterError("a hyperedge is empty")
-    if len(set(e)) != len(e):
-        raise InvalidParameterError(f"hyperedge {e} repeats a vertex")
-    if e[0] < 0 or e[-1] >= n:
-        raise InvalidParameterError(f"hyperedge {e} has a vertex outside 0..{n - 1}")
 
 
 def _check_rm(n, m, r):

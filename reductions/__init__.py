@@ -3,20 +3,20 @@
 Each reduction lives in one module written like its proof (see
 :mod:`reluhard.reductions.base` for the API). The registry maps canonical
 names (conventions §5) to dotted paths, so looking a name up imports only
-that module.
+that module. Reductions of other packages join through the entry-point group
+``reluhard.reductions`` (see :mod:`reluhard.registry`).
 
 >>> from reluhard.reductions import get_reduction
 >>> get_reduction("sat-relu").name
 'sat-relu'
 """
 
-import importlib
+from reluhard.registry import GROUPS, Registry
 
-from reluhard.errors import UnknownNameError
+from .base import Bounds, Chain, ExactPolicy, Guarantee, Option, Reduced, Reduction, SourceProblem  # noqa: F401
 
-from .base import Bounds, Chain, Guarantee, Option, Reduced, Reduction  # noqa: F401
-
-__all__ = ["REGISTRY", "get_reduction", "reduction_names", "Reduction", "Chain", "Reduced", "Bounds", "Option"]
+__all__ = ["REGISTRY", "REDUCTIONS", "get_reduction", "reduction_names", "Reduction", "Chain", "Reduced", "Bounds", "Option",
+           "SourceProblem", "ExactPolicy"]
 
 #: canonical name -> "module:attribute" (module relative to this package)
 REGISTRY = {
@@ -31,8 +31,17 @@ REGISTRY = {
 }
 
 
+def _builtin():
+    return {name: f"{__name__}.{target}" for name, target in REGISTRY.items()}
+
+
+#: the one registry of reductions: built-ins, in-process registrations, entry points
+REDUCTIONS = Registry("reduction", GROUPS["reduction"], _builtin)
+
+
 def reduction_names():
-    return sorted(REGISTRY)
+    """Every registered reduction name (built-in and plug-in), sorted."""
+    return REDUCTIONS.names()
 
 
 def get_reduction(name):
@@ -43,11 +52,4 @@ def get_reduction(name):
     UnknownNameError
         ``name`` is not registered (the message lists the known names).
     """
-    try:
-        target = REGISTRY[name]
-    except KeyError:
-        raise UnknownNameError(
-            f"unknown reduction {name!r}; known: {', '.join(reduction_names())}"
-        ) from None
-    module, attr = target.split(":")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+    return REDUCTIONS.get(name)

@@ -23,6 +23,24 @@ proved), and ``starts(src, p, src_witness, seed) -> [networks]`` (structured
 start points for fitters, e.g. jittered lifts or known counterexample
 families, so ``verify`` finds them itself).
 
+Besides the maps, a reduction declares what the pipeline needs to know about
+it, so that ``verify``, sweeps, the suite, ``explain`` and ``check`` never
+switch on its name or data type:
+
+``source`` (:class:`SourceProblem`)
+    the source problem: its oracle (registry name), which reduction options the
+    oracle takes, the certificate of a YES instance of the same shape, the gap
+    function (distance from YES of a combinatorial value; 0 = YES) and how a
+    witness is read from an instance's metadata;
+``exact`` (:class:`ExactPolicy`)
+    which exact fitter applies to the target data and the size up to which it
+    finishes (without and with pruning);
+``cell_bound(X, y, c, signs)``
+    lower bounds on the loss over sign cells, for pruning an exact enumeration
+    (owned by the reduction module, next to the claim it comes from);
+``explain``
+    ``"module:function"`` of a dedicated walk-through (default: the generic one).
+
 ``p`` is the parameter dict produced by ``params(src, options)``, which
 validates options against the declared :class:`Option` list and fills defaults
 that depend on the instance (e.g. T^2 = m).
@@ -44,7 +62,7 @@ from typing import Any, Callable, Optional, Sequence
 from reluhard.data import frac, frac_str
 from reluhard.errors import InvalidParameterError
 
-__all__ = ["Option", "Bounds", "Reduction", "Chain", "Reduced", "Guarantee"]
+__all__ = ["Option", "Bounds", "Reduction", "Chain", "Reduced", "Guarantee", "SourceProblem", "ExactPolicy"]
 
 
 @dataclass(frozen=True)
@@ -112,11 +130,19 @@ class Bounds:
     assumptions: dict = field(default_factory=dict)
     statement: str = ""
 
-    def to_json(self):
-        out = {"statement": self.statement, "assumptions": self.assumptions}
+    def values_json(self):
+        """The certified values as conventions §2 writes them: ``"p/q"`` with a float twin (None when unclaimed)."""
+        out = {}
         for name, val in (("completeness_loss", self.completeness), ("soundness_bound", self.soundness)):
             out[name] = None if val is None else frac_str(val)
             out[name + "_float"] = None if val is None else float(val)
+        return out
+
+    def to_json(self, *, assumptions=True):
+        out = {"statement": self.statement}
+        if assumptions:
+            out["assumptions"] = self.assumptions
+        out.update(self.values_json())
         out["realizable"] = self.realizable
         return out
 
@@ -129,6 +155,90 @@ class Guarantee:
     bound: Any
     holds: bool
     statement: str = ""
+
+
+def _value_is_gap(value, cert):
+    return value
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """What the pipeline needs to know about a reduction's source problem.
+
+    Parameters
+    ----------
+    problem : str
+        Name of the combinatorial problem (as the oracle reports it).
+    oracle : str
+        Oracle registry name (:func:`reluhard.registry.get_oracle`).
+    oracle_options : sequence of str
+        Reduction options (dests) that the oracle takes as keywords (e.g. ``kappa``).
+    yes_certificate : callable ``(cert) -> dict or None``
+        The certificate of a YES instance of the same shape as the instance
+        whose oracle certificate is ``cert`` (its completeness value is the
+        sweep's and the suite's ``yes_loss``).
+    gap : callable ``(value, cert) -> number``
+        Distance from YES of a combinatorial value (0 means YES); ``cert`` is
+        the oracle's certificate (e.g. it holds DkS's kappa).
+    witness_key : str or None
+        Key of the witness in an instance's ``certificate`` metadata
+        (a planted assignment, set, colouring), in the source's convention.
+    """
+
+    problem: str
+    oracle: str
+    oracle_options: Sequence[str] = ()
+    yes_certificate: Optional[Callable] = None
+    gap: Callable = _value_is_gap
+    witness_key: Optional[str] = None
+
+    def witness_from_meta(self, meta):
+        """The witness an instance's ``certificate`` metadata records (what ``reduce`` lifts into the file), or None."""
+        cert = (meta or {}).get("certificate")
+        if not isinstance(cert, dict) or self.witness_key is None:
+            return None
+        return cert.get(self.witness_key)
+
+    def planted_witness(self, meta):
+        """The witness of ``certificate`` or ``planted`` metadata (a dict holding ``witness_key``, or the bare
+        witness), or None. Reductions read it to certify YES instances; they re-check it on the instance."""
+        meta = meta or {}
+        cert = meta.get("certificate") or meta.get("planted")
+        if isinstance(cert, dict):
+            cert = cert.get(self.witness_key) if self.witness_key else None
+        return cert or None
+
+
+@dataclass(frozen=True)
+class ExactPolicy:
+    """The exact fitter that applies to a reduction's target data, and where it finishes.
+
+    Parameters
+    ----------
+    method : str
+        Fitter registry name used for ``--method exact`` on this data.
+    size_name : str
+        What ``size`` measures (for messages, e.g. "n").
+    size : callable ``(training_set) -> int``
+    limit : int
+        Largest size at which the method finishes without pruning.
+    pruned_limit : int or None
+        Largest size at which it finishes with the reduction's ``cell_bound``.
+    cell_bound_claim : str or None
+        The claim the reduction's ``cell_bound`` comes from (recorded as the
+        exact fit's ``pruned_by``).
+    """
+
+    method: str
+    size_name: str
+    size: Callable
+    limit: int
+    pruned_limit: Optional[int] = None
+    cell_bound_claim: Optional[str] = None
+
+    def finishes(self, ts, *, pruned=False, pruned_limit=None):
+        limit = self.limit if not pruned else (pruned_limit if pruned_limit is not None else self.pruned_limit or self.limit)
+        return self.size(ts) <= limit
 
 
 def _no_certify(src, p, cert):
@@ -153,6 +263,10 @@ class Reduction:
     starts: Optional[Callable] = None
     options: Sequence[Option] = ()
     summary: str = ""
+    source: Optional[SourceProblem] = None
+    exact: Optional[ExactPolicy] = None
+    cell_bound: Optional[Callable] = None
+    explain: Optional[str] = None
 
     @property
     def steps(self):
@@ -179,7 +293,7 @@ class Chain:
     left to right, decode right to left; bounds come from the last step,
     evaluated at the certified value transferred along the chain."""
 
-    def __init__(self, name, steps, summary=""):
+    def __init__(self, name, steps, summary="", explain=None):
         flat = []
         for s in steps:
             flat.extend(s.steps)
@@ -188,10 +302,25 @@ class Chain:
         self.name = name
         self.summary = summary or " -> ".join(s.name for s in flat)
         self._steps = tuple(flat)
+        self.explain = explain
 
     @property
     def steps(self):
         return self._steps
+
+    @property
+    def source(self):
+        """The source problem is the first step's."""
+        return self._steps[0].source
+
+    @property
+    def exact(self):
+        """The exact policy and cell bound are the last step's (they concern the target data)."""
+        return self._steps[-1].exact
+
+    @property
+    def cell_bound(self):
+        return self._steps[-1].cell_bound
 
     @property
     def source_kind(self):
@@ -249,6 +378,14 @@ class Reduced:
         for _, _, p in self.stages:
             out.update(p)
         return out
+
+    @property
+    def exact(self):
+        return self.reduction.exact
+
+    @property
+    def cell_bound(self):
+        return self.reduction.cell_bound
 
     def lift(self, witness):
         for step, src, p in self.stages:

@@ -81,6 +81,7 @@ from reluhard.errors import InvalidParameterError
 from reluhard.structures.cnf import instance_meta
 from reluhard.structures.graph import adjacency, check_vertex_set, edge_array, edges_in, pair_index, peel_to
 from .base import Bounds, Guarantee, Option, Reduction
+from .sources import DKS
 
 __all__ = [
     "REDUCTION",
@@ -584,6 +585,7 @@ def normalisation(p):
 
 REDUCTION = Reduction(
     name="dks-relu",
+    source=DKS,
     source_kind="graph",
     target_kind="relu",
     forward=forward,

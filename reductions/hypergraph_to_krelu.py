@@ -77,6 +77,7 @@ from reluhard.errors import InvalidParameterError
 
 from reluhard.structures.hypergraph import check_hypergraph, make_hypergraph, monochromatic
 from .base import Bounds, Chain, Guarantee, Option, Reduction
+from .sources import COLOURING
 from .nae_to_setsplit import REDUCTION as NAE_SETSPLIT
 from .sat_to_nae import REDUCTION as SAT_NAE
 
@@ -200,9 +201,7 @@ def forward(h, p):
 
 def _instance_cert(h, csr):
     """A proper colouring stored in the hypergraph's metadata certifies colourability."""
-    meta = getattr(h, "meta", None) or {}
-    cert = meta.get("certificate") or meta.get("planted") or {}
-    chi = cert.get("colouring") if isinstance(cert, dict) else None
+    chi = COLOURING.planted_witness(getattr(h, "meta", None))
     if chi is not None and len(chi) == csr.n_vertices and not monochromatic(csr, chi).any():
         return {"colourable": True}
     return {}
@@ -304,6 +303,7 @@ def c5_k2_counterexample():
 
 REDUCTION = Reduction(
     name="hypergraph-krelu",
+    source=COLOURING,
     source_kind="hypergraph",
     target_kind="relu",
     forward=forward,

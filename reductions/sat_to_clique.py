@@ -56,6 +56,7 @@ from . import dks_to_relu
 from reluhard.structures.cnf import as_bool_assignment, instance_meta, n_vars, to_dimacs_assignment
 from reluhard.structures.graph import check_vertex_set
 from .base import Chain, Option, Reduction
+from .sources import MAXSAT
 
 __all__ = ["REDUCTION", "CHAIN", "forward", "lift", "decode", "value", "certify", "occurrences"]
 
@@ -92,9 +93,7 @@ def params(cnf, raw):
         raise InvalidParameterError(f"formula declares {n} variables but uses variable {int(np.abs(lits).max())}")
     u, source, assignment = raw["min_unsat"], "flag --min-unsat", None
     meta = instance_meta(cnf)
-    cert = meta.get("certificate") or meta.get("planted")
-    if isinstance(cert, dict):
-        cert = cert.get("assignment")
+    cert = MAXSAT.planted_witness(meta)
     if cert:
         alpha = as_bool_assignment(cert, n)
         if not _falsified(lits, groups, m, alpha).any():
@@ -187,6 +186,7 @@ def certify(cnf, p, cert):
 
 REDUCTION = Reduction(
     name="sat-clique",
+    source=MAXSAT,
     source_kind="cnf",
     target_kind="graph",
     forward=forward,

@@ -44,6 +44,7 @@ from reluhard.errors import InvalidParameterError
 from reluhard.structures.cnf import as_bool_assignment, instance_meta, to_dimacs_assignment
 from reluhard.structures.hypergraph import ragged_arrays, ragged_tuples, row_sort_order
 from .base import Reduction
+from .sources import MAXSAT
 
 __all__ = ["NAEFormula", "REDUCTION", "forward", "lift", "decode", "nae_violated", "falsified", "flat_clauses"]
 
@@ -223,6 +224,7 @@ def certify(cnf, p, cert):
 
 REDUCTION = Reduction(
     name="sat-nae",
+    source=MAXSAT,
     source_kind="cnf",
     target_kind="nae",
     forward=forward,

@@ -64,7 +64,8 @@ from reluhard.data import Network, TrainingSet, frac, frac_str
 from reluhard.errors import InvalidParameterError
 
 from reluhard.structures.cnf import as_bool_assignment, clause_matrix, falsified_mask, instance_meta, n_vars, to_dimacs_assignment
-from .base import Bounds, Guarantee, Option, Reduction
+from .base import Bounds, ExactPolicy, Guarantee, Option, Reduction
+from .sources import MAXSAT
 
 __all__ = [
     "REDUCTION",
@@ -77,6 +78,8 @@ __all__ = [
     "tight_witness",
     "normalisation",
     "provable_box",
+    "cell_lower_bounds",
+    "EXACT",
 ]
 
 OPTIONS = (
@@ -121,9 +124,7 @@ def params(cnf, raw):
 def _certified_u(cnf, C, n):
     """u from the instance metadata: a planted satisfying assignment certifies u = 0."""
     meta = instance_meta(cnf)
-    cert = meta.get("certificate") or meta.get("planted")
-    if isinstance(cert, dict):
-        cert = cert.get("assignment")
+    cert = MAXSAT.planted_witness(meta)
     if cert:
         alpha = as_bool_assignment(cert, n)
         if not falsified_mask(C, alpha).any():
@@ -263,6 +264,63 @@ def decoder_guarantee(cnf, p, network, loss, cert=None, *, tol=1e-9):
     return Guarantee(k, impl, bool(holds), f"|F| = {k}, B_F = {BF}: needs L - n >= {float(need):.6g}, has {Lm:.6g}")
 
 
+def cell_lower_bounds(X, y, c, signs):
+    """Claim (★) on closed sign orthants: a lower bound on L over each cell (for pruning).
+
+    For the orthant with column signs ``sigma`` (a row of ``signs``, shape
+    (S, n + 1), entries +-1), F = the clauses falsified by sigma's assignment
+    and B_F = the largest number of F-clauses sharing a variable:
+
+        L(w) >= n + |F| / (1 + 3 B_F + 4|F|/T^2)   for every w in the cell,
+        L(w) >= n + T^2                             when sigma_0 < 0 (w_0 <= 0).
+
+    The proof of (★) (module docstring, ``docs/reductions/sat-relu.md``) holds
+    on the closed orthant because it uses only the signs of the w_i. Read from
+    this module's own column layout (column 0 = anchor, column i = variable i;
+    rows: anchor, 2n variable gadgets, m clause gadgets).
+
+    Returns
+    -------
+    numpy array of shape (S,), or None when the data are not sat-relu-shaped.
+    """
+    N, d = X.shape
+    n = d - 1
+    rows0 = np.flatnonzero(y == 0)
+    if n < 1 or rows0.size + 1 + 2 * n != N:
+        return None
+    A = X[rows0].toarray()
+    if rows0.size and not ((A[:, 0] == -2).all() and (np.abs(A[:, 1:]).sum(axis=1) == 3).all() and (np.abs(A[:, 1:]) <= 1).all()):
+        return None
+    anchor = np.flatnonzero((y > 0) & (np.diff(X.indptr) == 1) & (np.asarray(X[:, 0].todense()).ravel() == 1))
+    if anchor.size != 1 or not np.allclose(c[y > 0][1:] if anchor[0] == 0 else 1.0, 1.0):
+        return None
+    T2 = float(c[anchor[0]])
+    S = signs.shape[0]
+    lit = A[:, 1:]  # -s_l on each literal column
+    # literal (sign s) is false in orthant sigma iff s * sigma <= 0 iff (-s) * sigma >= 0
+    fals = np.ones((S, rows0.size), dtype=bool)
+    for j in range(n):
+        col = lit[:, j]
+        nz = col != 0
+        if nz.any():
+            fals[:, nz] &= (col[nz][None, :] * signs[:, j + 1][:, None]) >= 0
+    Fsize = fals.sum(axis=1)
+    inc = (lit != 0).astype(np.int64)
+    BF = (fals.astype(np.int64) @ inc).max(axis=1) if rows0.size else np.zeros(S)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = n + np.where(Fsize > 0, Fsize / (1 + 3 * BF + 4 * Fsize / T2), 0.0)
+    return np.where(signs[:, 0] < 0, n + T2, b)
+
+
+def _n_vars_of(ts):
+    return ts.n_features - 1
+
+
+#: ``--method exact`` on sat-relu data: orthant enumeration (2^(n+1) convex cells, §2 of the
+#: design note); finishes to n = 8 unpruned, n = 13 pruned by :func:`cell_lower_bounds`
+EXACT = ExactPolicy(method="orthant", size_name="n", size=_n_vars_of, limit=8, pruned_limit=13, cell_bound_claim="claim (★)")
+
+
 def tight_witness(cnf, p, assignment):
     """Claim (d) tightness: for an assignment falsifying exactly one clause, a network
     with L = n + 1/(4 + 4/T^2) exactly (the u = 1 soundness value)."""
@@ -321,6 +379,7 @@ def normalisation(p):
 
 REDUCTION = Reduction(
     name="sat-relu",
+    source=MAXSAT,
     source_kind="cnf",
     target_kind="relu",
     forward=forward,
@@ -331,5 +390,8 @@ REDUCTION = Reduction(
     value=value,
     guarantee=decoder_guarantee,
     options=OPTIONS,
+    exact=EXACT,
+    cell_bound=cell_lower_bounds,
+    explain="reluhard.explain:explain_sat_relu",
     summary="3-SAT -> one ReLU: min loss n iff satisfiable, >= n + u/(1 + 3 min(B,u) + 4u/T^2) with u falsified",
 )

@@ -32,6 +32,7 @@ COMMANDS = (
     "report",
     "suite",
     "explain",
+    "check",
     "demo",
 )
 

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from .errors import InvalidParameterError
 
-__all__ = ["TrainingSet", "Network", "exact_loss", "float_loss", "frac", "frac_str"]
+__all__ = ["TrainingSet", "Network", "exact_loss", "float_loss", "frac", "frac_str", "jsonable"]
 
 
 def frac(x):
@@ -39,6 +39,19 @@ def frac(x):
     if isinstance(x, (float, np.floating)):
         return Fraction(float(x))
     raise InvalidParameterError(f"not a rational number: {x!r}")
+
+
+def jsonable(obj):
+    """A JSON-able copy: Fractions as ``"p/q"`` (integers as int), numpy scalars as Python numbers."""
+    if isinstance(obj, Fraction):
+        return str(obj) if obj.denominator != 1 else int(obj)
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if hasattr(obj, "item"):
+        return obj.item()
+    return obj
 
 
 def frac_str(x):

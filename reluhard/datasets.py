@@ -82,12 +82,13 @@ def _bunch_from_file(npz, *, key_path=None, row=None, card_md=None, command=None
 
 def _reduce_to_bunch(reduction, inst, options, *, path, return_key, command):
     from reluhard.answer_key import key_path_for
-    from reluhard.commands.reduce import reduce_to_file
+    from reluhard.pipeline import reduce_to_file
+    from reluhard.reductions import get_reduction
 
     with tempfile.TemporaryDirectory() as tmp:
         npz = Path(path) if path is not None else Path(tmp) / "train.npz"
         key = key_path_for(npz)
-        reduce_to_file(reduction, None, str(npz), options, key_out=str(key), inst=inst)
+        reduce_to_file(get_reduction(reduction), inst, str(npz), options, key_out=str(key))
         out = _bunch_from_file(npz, key_path=key if return_key else None, command=command)
         if path is not None:
             out["filename"] = str(npz)

@@ -5,7 +5,8 @@
 the instance by the library (the forward map, the oracle, exact losses), never
 written by hand:
 
-* ``sat-relu`` has a dedicated walk-through (:func:`explain_sat_relu`): the
+* a reduction may declare a dedicated walk-through (``Reduction.explain``,
+  ``"module:function"``); sat-relu declares :func:`explain_sat_relu`: the
   three gadgets, the training points as a table, the intended network of an
   optimal assignment with every point's exact contribution, what a falsified
   clause costs, the certified bounds and the decoder at work on a fit from
@@ -157,10 +158,9 @@ def explain_sat_relu(cnf, *, options=None, seed=0, max_rows=60):
     max_rows : int
         Largest number of training points printed in full.
     """
-    from reluhard.reductions import get_reduction
+    from reluhard.reductions.sat_to_relu import REDUCTION as red
     from reluhard.solvers.sat import min_unsat
 
-    red = get_reduction("sat-relu")
     img = red.apply(cnf, **(options or {}))
     ts, p = img.target, img.params
     n, m, T2 = p["n"], p["m"], p["T2"]
@@ -300,16 +300,11 @@ def _perturb(kind, witness, inst):
 
 def explain_generic(red, inst, *, options=None, seed=0, max_rows=40):
     """The walk-through of any registered reduction, from its API alone (sections as ``(title, text)``)."""
-    from reluhard.solvers.base import get_oracle
+    from reluhard.pipeline import certify
 
-    options = dict(options or {})
     kind = red.source_kind
-    okw = {k: v for k, v in options.items() if v is not None}
-    comb = get_oracle(kind)(inst, time_limit=60, **okw)
-    names = set(red.option_names())
-    opts = dict(options)
-    opts.update({k: v for k, v in comb.cert.items() if k in names and opts.get(k) is None})
-    img = red.apply(inst, **opts)
+    cz = certify(red, inst, options=options, time_limit=60)
+    comb, img = cz.comb, cz.image
     ts = img.target
     sec = []
     steps = [s.name for s in red.steps]
@@ -334,7 +329,7 @@ def explain_generic(red, inst, *, options=None, seed=0, max_rows=40):
         text += f"\n... {ts.n_samples - max_rows} more rows"
     sec.append((f"Step 1. The training set ({ts.n_samples} points, {ts.n_features} features, {ts.X.nnz} non-zeros)", text))
 
-    b = img.bounds(**comb.cert)
+    b = cz.bounds
     lines = [f"{comb.problem}: optimum = {comb.value} ({'proven' if comb.proven else comb.status}); witness = {comb.witness}",
              f"claim: {b.statement}",
              f"completeness loss = {'-' if b.completeness is None else frac_str(b.completeness)}",
@@ -411,20 +406,26 @@ def explain(reduction, instance, *, options=None, seed=0, max_rows=None):
     Parameters
     ----------
     reduction : str
-        Any registered reduction name (sat-relu gets the detailed walk-through).
+        Any registered reduction name, or a Reduction / Chain (a reduction
+        declaring ``explain`` gets its dedicated walk-through).
     instance : source instance (CNF, graph, hypergraph)
     options : dict
         Reduction options (validated by the reduction).
     seed : int
         Seed of any fit shown.
     max_rows : int or None
-        Rows of the training-point tables (default 60 for sat-relu, 40 otherwise).
+        Rows of the training-point tables (default 60 for a dedicated walk-through, 40 otherwise).
     """
     from reluhard.reductions import get_reduction
 
-    red = get_reduction(reduction)
-    if red.name == "sat-relu":
-        return explain_sat_relu(instance, options=options, seed=seed, max_rows=max_rows or 60)
+    red = get_reduction(reduction) if isinstance(reduction, str) else reduction
+    hook = getattr(red, "explain", None)
+    if hook:
+        import importlib
+
+        module, _, attr = hook.partition(":")
+        walk = getattr(importlib.import_module(module), attr)
+        return walk(instance, options=options, seed=seed, max_rows=max_rows or 60)
     return explain_generic(red, instance, options=options, seed=seed, max_rows=max_rows or 40)
 
 
@@ -450,19 +451,17 @@ def plot_landscape(reduction, instance, path, *, options=None, columns=None, spa
     -------
     str : the path written (PNG, or PDF by suffix).
     """
+    from reluhard.pipeline import certify
     from reluhard.reductions import get_reduction
-    from reluhard.solvers.base import get_oracle, require
+    from reluhard.solvers.base import require
 
     mpl = require("matplotlib", "matplotlib")
     mpl.use("Agg")
     import matplotlib.pyplot as plt
 
-    red = get_reduction(reduction)
-    options = dict(options or {})
-    comb = get_oracle(red.source_kind)(instance, time_limit=60, **{k: v for k, v in options.items() if v is not None})
-    names = set(red.option_names())
-    options.update({k: v for k, v in comb.cert.items() if k in names and options.get(k) is None})
-    img = red.apply(instance, **options)
+    red = get_reduction(reduction) if isinstance(reduction, str) else reduction
+    cz = certify(red, instance, options=options, time_limit=60)
+    comb, img = cz.comb, cz.image
     ts = img.target
     if comb.witness is None:
         raise InvalidParameterError("no optimal witness to centre the landscape on")

@@ -43,13 +43,11 @@ never a dependency).
 
 import hashlib
 import json
-import math
 import tempfile
 from fractions import Fraction
 from pathlib import Path
 
-from reluhard.commands._common import jsonable as _jsonable
-from reluhard.data import frac_str
+from reluhard.data import frac_str, jsonable as _jsonable
 from reluhard.errors import InstanceFormatError, InvalidParameterError
 
 __all__ = [
@@ -207,62 +205,32 @@ def _write_manifest(folder, rows):
 def _make_instance(row, seed):
     from reluhard.sweep.grid import build_instance
 
-    if row["family"] == "named-hypergraph":
-        from reluhard.generators import named_hypergraph
-
-        return named_hypergraph(row["params"]["name"])
-    cell = {"family": row["family"], "params": row["params"], "seed": seed}
-    return build_instance(cell)
+    return build_instance({"family": row["family"], "params": row["params"], "seed": seed})
 
 
 def _write_source(path, inst, kind):
-    if kind == "cnf":
-        from reluhard.io.dimacs import write_cnf
+    from reluhard.pipeline import write_source
 
-        write_cnf(path, inst)
-    elif kind == "graph":
-        from reluhard.io.graphs import write_graph
-
-        write_graph(path, inst)
-    else:
-        from reluhard.io.hgr import write_hgr
-
-        write_hgr(path, inst)
+    write_source(path, inst, kind)
 
 
-def _oracle(red, inst, options, time_limit, family=None):
-    from reluhard.solvers.base import get_oracle
+def _solve_row(red, inst, options, time_limit, family=None):
+    """The row's certified combinatorial value: block unions are solved block by block
+    (:mod:`reluhard.solvers.components`), everything else by the source problem's oracle."""
+    from reluhard.pipeline import solve_source
 
-    if red.source_kind == "cnf" and family in BLOCK_FAMILIES:
+    if family in BLOCK_FAMILIES:
         from reluhard.solvers.components import min_unsat_components_oracle
 
         return min_unsat_components_oracle(inst, time_limit=time_limit)
-    okw = {k: v for k, v in options.items() if v is not None}
-    if "kappa" in okw:
-        okw["kappa"] = int(okw["kappa"])
-    return get_oracle(red.source_kind)(inst, time_limit=time_limit, **okw)
-
-
-def _is_yes(comb):
-    if comb.problem == "dks":
-        kappa = comb.extra.get("kappa")
-        return comb.value is not None and kappa is not None and comb.value == math.comb(int(kappa), 2)
-    return comb.value == 0
-
-
-def _certified_options(red, options, comb):
-    names = set(red.option_names())
-    out = dict(options)
-    out.update({k: v for k, v in comb.cert.items() if k in names and out.get(k) is None})
-    return out
+    return solve_source(red, inst, options=options, time_limit=time_limit)
 
 
 def _build_row(folder, row, *, time_limit, log):
-    from reluhard.commands.reduce import reduce_to_file
     from reluhard.io.instances import read_instance
     from reluhard.io.npz import load_training_set
+    from reluhard.pipeline import certified_options, certify, fit_and_check, reduce_to_file, solve_source
     from reluhard.reductions import get_reduction
-    from reluhard.sweep.cell import _yes_cert
 
     red = get_reduction(row["reduction"])
     kind = red.source_kind
@@ -272,20 +240,22 @@ def _build_row(folder, row, *, time_limit, log):
     npz_rel = rel / f"{row['answer']}.npz"
     src, npz = Path(folder) / src_rel, Path(folder) / npz_rel
     want_yes = row["answer"] == "yes"
-    tries = _MAX_SEED_SEARCH if row["family"] not in ("named-hypergraph", "multipartite") else 1
+    from reluhard.sweep.grid import get_family
+
+    tries = _MAX_SEED_SEARCH if get_family(row["family"]).seeded else 1
     comb = None
     for seed in range(int(row["seed"]), int(row["seed"]) + tries):
         inst = _make_instance(row, seed)
         _write_source(src, inst, kind)
         inst = read_instance(src, kind)  # certify exactly what the file holds
-        comb = _oracle(red, inst, row["options"], time_limit, row["family"])
-        if comb.value is not None and _is_yes(comb) == want_yes:
+        comb = _solve_row(red, inst, row["options"], time_limit, row["family"])
+        if comb.value is not None and _gap(red, comb) is not None and (_gap(red, comb) == 0) == want_yes:
             break
         if comb.value is None and not want_yes and row["tier"] in BIG_TIERS:
             break  # an unproven large NO candidate: kept, recorded as unproven
     else:
         raise InvalidParameterError(f"{row['id']}: no {row['answer'].upper()} instance among seeds {row['seed']}..{row['seed'] + tries - 1}")
-    options = _certified_options(red, row["options"], comb)
+    options = certified_options(red, row["options"], comb.cert)
     # public part: the source without witnesses; key part: every witness, named by the public npz's hash
     from reluhard.answer_key import public_instance
 
@@ -293,19 +263,11 @@ def _build_row(folder, row, *, time_limit, log):
     _write_source(src, pub, kind)
     key_rel = Path(KEYS) / rel / f"{row['answer']}.key.json"
     (Path(folder) / key_rel).parent.mkdir(parents=True, exist_ok=True)
-    reduce_to_file(row["reduction"], str(src), str(npz), options, key_out=str(Path(folder) / key_rel), inst=inst,
-                   cert=comb.cert if comb.proven else None)
+    reduce_to_file(red, inst, str(npz), options, key_out=str(Path(folder) / key_rel), cert=comb.cert if comb.proven else None)
     _add_optimum_to_key(Path(folder) / key_rel, npz, comb, inst, kind)
-    img = red.apply(inst, **options)
-    b = img.bounds(**comb.cert)
-    yes = _yes_cert(comb.problem, img)
-    yes_loss = None
-    if yes is not None:
-        try:
-            yb = img.bounds(**yes)
-            yes_loss = None if yb.completeness is None else yb.completeness
-        except (NotImplementedError, ValueError, KeyError):
-            yes_loss = None
+    cz = certify(red, inst, options=row["options"], comb=comb)
+    b = cz.bounds
+    yes_loss = cz.yes_loss()
     if comb.value is None and not want_yes:
         # the solver certified nothing (timeout): a soundness bound would rest on an unproven promise
         # (an unproven DkS run still certifies an upper bound, which the reduction's bounds use)
@@ -323,15 +285,7 @@ def _build_row(folder, row, *, time_limit, log):
         "seed_used": seed,
         "options_used": _jsonable(options),
         "combinatorial": {"problem": comb.problem, "optimum": _jsonable(comb.value), "proven": bool(comb.proven), "status": comb.status},
-        "bounds": {
-            "statement": b.statement,
-            "completeness_loss": None if b.completeness is None else frac_str(b.completeness),
-            "completeness_loss_float": None if b.completeness is None else float(b.completeness),
-            "soundness_bound": None if b.soundness is None else frac_str(b.soundness),
-            "soundness_bound_float": None if b.soundness is None else float(b.soundness),
-            "realizable": b.realizable,
-            "yes_loss": None if yes_loss is None else frac_str(yes_loss),
-        },
+        "bounds": _bounds_json(b, yes_loss),
         "eps": None if eps is None else frac_str(eps),
         "eps_float": None if eps is None else float(eps),
         "n_samples": int(X.shape[0]),
@@ -347,9 +301,8 @@ def _build_row(folder, row, *, time_limit, log):
 
         out["source_statistics"] = formula_statistics(clause_matrix(inst, 3), int(inst.nv))
     if row["tier"] == "tiny":
-        from reluhard.verify import verify
-
-        rep = verify(inst, red, options=dict(row["options"]), time_limit=time_limit, restarts=10, seed=0)
+        # verify on the certified image (the source is not solved again)
+        rep = fit_and_check(cz, time_limit=time_limit, restarts=10, seed=0)
         out["verified"] = {"status": rep["status"], "methods": list(rep["fits"]), "checks": rep["checks"],
                            "best_loss": min((f.get("loss_reevaluated") for f in rep["fits"].values() if f.get("loss_reevaluated") is not None), default=None)}
         if rep["status"] != "ok":
@@ -376,6 +329,16 @@ def _add_optimum_to_key(key_path, npz, comb, inst, kind):
     key["optimum"] = {"problem": comb.problem, "value": _jsonable(comb.value), "witness": _jsonable(comb.witness),
                       "proven": bool(comb.proven)}
     write_key(key_path, key)
+
+
+def _gap(red, comb):
+    from reluhard.pipeline import source_problem
+
+    return None if comb.value is None else source_problem(red).gap(comb.value, comb.cert)
+
+
+def _bounds_json(b, yes_loss):
+    return b.to_json(assumptions=False) | {"yes_loss": None if yes_loss is None else frac_str(yes_loss)}
 
 
 def build_suite(folder, *, large=False, reductions=None, time_limit=120.0, log=print):
@@ -432,8 +395,8 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
     -------
     list of str : the problems found (empty when the suite is intact).
     """
-    from reluhard.commands.reduce import reduce_to_file
     from reluhard.io.instances import read_instance
+    from reluhard.pipeline import certify, reduce_to_file
     from reluhard.reductions import get_reduction
 
     folder = Path(folder)
@@ -470,12 +433,13 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
         if not src.exists() or not npz.exists():
             continue
         inst = read_instance(src, red.source_kind)
-        comb = _oracle(red, inst, row["options"], time_limit, row.get("family"))
+        cz = certify(red, inst, options=row["options"], time_limit=time_limit,
+                     comb=_solve_row(red, inst, row["options"], time_limit, row.get("family")))
+        comb = cz.comb
         if not comb.proven or _jsonable(comb.value) != row["combinatorial"]["optimum"]:
             problems.append(f"{row['id']}: combinatorial optimum {comb.value} ({comb.status}), manifest says {row['combinatorial']['optimum']}")
             continue
-        options = _certified_options(red, row["options"], comb)
-        b = red.apply(inst, **options).bounds(**comb.cert)
+        options, b = cz.options, cz.bounds
         for key, val in (("completeness_loss_float", b.completeness), ("soundness_bound_float", b.soundness)):
             want = row["bounds"][key]
             if (val is None) != (want is None) or (val is not None and float(val) != want):
@@ -488,7 +452,7 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
         restore_source_witnesses(inst, read_key(folder / next(iter(keys))))
         with tempfile.TemporaryDirectory() as tmp:
             again = Path(tmp) / "again.npz"
-            reduce_to_file(row["reduction"], str(src), str(again), options, key_out=False, inst=inst, cert=comb.cert)
+            reduce_to_file(red, inst, str(again), options, key_out=False, cert=comb.cert)
             if sha256_file(again) != row["files"][str(npz.relative_to(folder))]:
                 problems.append(f"{row['id']}: re-reducing the source does not reproduce {npz.name} byte for byte")
     log(f"{n_files} files hashed, {n_scanned} public files scanned for witnesses, {sum(1 for r in rows if r.get('built') and r['tier'] == 'tiny')} tiny rows re-verified, "

@@ -1,14 +1,22 @@
-"""Run a function in a forked subprocess that is killed at a time limit.
+"""The one budget helper: run a solver call in a forked subprocess killed at a time limit.
 
-Used for exact solvers without a budget of their own (RC2): the result is
-then ``None`` (unknown), never a wrong verdict.
+Every solver call that can run long and has no deterministic budget of its
+own (CDCL, RC2, the hypergraph 2-colouring SAT call) goes through
+:class:`Budget`: one wall-clock deadline shared by consecutive calls, each
+call run by :func:`call_with_timeout` in a child process that is killed when
+the deadline passes. The caller then reports ``unknown`` (a
+:class:`~reluhard.errors.BudgetExhausted`), never a wrong verdict. Solvers
+with a budget of their own (SCIP, z3, L-BFGS iterations) use it directly.
 """
 
 import multiprocessing as mp
 import os
 import signal
+import time
 
-__all__ = ["call_with_timeout", "TimedOut"]
+from reluhard.errors import BudgetExhausted
+
+__all__ = ["call_with_timeout", "TimedOut", "Budget"]
 
 
 class TimedOut(Exception):
@@ -52,3 +60,36 @@ def call_with_timeout(func, *args, time_limit=None, **kwargs):
     if status != "ok":
         raise RuntimeError(f"solver subprocess failed: {value}")
     return value
+
+
+class Budget:
+    """A wall-clock deadline shared by consecutive solver calls.
+
+    >>> b = Budget(None)
+    >>> b.run(sum, [1, 2, 3])
+    6
+    """
+
+    def __init__(self, time_limit):
+        self.time_limit = None if time_limit is None else float(time_limit)
+        self._deadline = None if time_limit is None else time.monotonic() + float(time_limit)
+
+    def remaining(self):
+        """Seconds left (None without a limit; never negative)."""
+        return None if self._deadline is None else max(self._deadline - time.monotonic(), 0.0)
+
+    def run(self, func, *args, what="solver", **kwargs):
+        """``func(*args, **kwargs)`` within the remaining budget (in a killed child when limited).
+
+        Raises
+        ------
+        BudgetExhausted
+            The deadline passed first.
+        """
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise BudgetExhausted(f"{what}: no time left of the {self.time_limit:g} s budget")
+        try:
+            return call_with_timeout(func, *args, time_limit=left, **kwargs)
+        except TimedOut:
+            raise BudgetExhausted(f"{what} did not finish within the {self.time_limit:g} s budget") from None

@@ -20,7 +20,8 @@ from fractions import Fraction
 from typing import Any, Optional
 
 from reluhard.data import Network, frac_str
-from reluhard.errors import SolverUnavailableError, UnknownNameError
+from reluhard.errors import SolverUnavailableError
+from reluhard.registry import GROUPS, Registry
 
 __all__ = [
     "FitResult",
@@ -30,6 +31,8 @@ __all__ = [
     "get_fitter",
     "get_oracle",
     "require",
+    "declared_keywords",
+    "offered",
 ]
 
 
@@ -123,21 +126,67 @@ ORACLES = {
 }
 
 
-def _load(table, name, what):
-    try:
-        target = table[name]
-    except KeyError:
-        raise UnknownNameError(f"unknown {what} {name!r}; known: {', '.join(sorted(table))}") from None
-    module, attr = target.split(":")
-    return getattr(importlib.import_module(f"reluhard.solvers.{module}"), attr)
+def _table(table):
+    return lambda: {name: f"reluhard.solvers.{target}" for name, target in table.items()}
+
+
+#: fitters and oracles: built-ins above, in-process registrations, entry points (``reluhard.fitters``, ``reluhard.oracles``)
+FITTER_REGISTRY = Registry("fitting method", GROUPS["fitter"], _table(FITTERS))
+ORACLE_REGISTRY = Registry("oracle", GROUPS["oracle"], _table(ORACLES))
+
+
+def _signature(fn):
+    import inspect
+
+    fn = getattr(fn, "__wrapped__", fn)
+    params = list(inspect.signature(fn).parameters.values())
+    named = [p for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if named and named[0].kind == named[0].POSITIONAL_OR_KEYWORD:
+        named = named[1:]  # the data / instance argument
+    # ``**kw`` forwards (open); a ``**_`` catch-all only swallows, so it declares nothing
+    open_ = any(p.kind == p.VAR_KEYWORD and p.name != "_" for p in params)
+    return tuple(p.name for p in named), open_
+
+
+def declared_keywords(fn):
+    """The keyword arguments ``fn`` declares by name (a ``**_`` catch-all declares none)."""
+    return _signature(fn)[0]
+
+
+def offered(fn, kw):
+    """The subset of a generic keyword bundle that ``fn`` declares (the pipeline offers, a solver takes)."""
+    names, open_ = _signature(fn)
+    return dict(kw) if open_ else {k: v for k, v in kw.items() if k in set(names)}
+
+
+class _Checked:
+    """A registered solver whose keywords are checked: an unknown one is an InvalidParameterError."""
+
+    def __init__(self, fn, what):
+        self.__wrapped__ = fn
+        self.what = what
+        self.__doc__ = fn.__doc__
+        self.__name__ = getattr(fn, "__name__", what)
+
+    def __call__(self, data, **kw):
+        from reluhard.errors import InvalidParameterError
+
+        known, open_ = _signature(self.__wrapped__)
+        unknown = [] if open_ else sorted(set(kw) - set(known))
+        if unknown:
+            raise InvalidParameterError(f"{self.what} takes no option(s) {', '.join(unknown)}; it takes {', '.join(known) or 'none'}")
+        return self.__wrapped__(data, **kw)
 
 
 def get_fitter(name):
-    return _load(FITTERS, name, "fitting method")
+    """The fitter registered as ``name`` (``fit(training_set, **kw) -> FitResult``); unknown keywords are a typed error."""
+    return _Checked(FITTER_REGISTRY.get(name), f"fitting method {name}")
 
 
-def get_oracle(kind):
-    return _load(ORACLES, kind, "source kind")
+def get_oracle(name):
+    """The oracle registered as ``name`` (built-ins are named by source kind: cnf, graph, hypergraph);
+    unknown keywords are a typed error."""
+    return _Checked(ORACLE_REGISTRY.get(name), f"oracle {name}")
 
 
 def require(module, package=None):

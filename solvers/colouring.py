@@ -10,12 +10,14 @@ it is not (conventions §8), i.e. the minimum over colourings of
 [some edge is monochromatic].
 """
 
-import threading
 import time
 
 import numpy as np
 
+from reluhard.errors import BudgetExhausted
 from reluhard.structures.hypergraph import check_hypergraph, monochromatic
+
+from ._timeout import Budget
 
 from .base import CombinatorialResult, require
 
@@ -33,6 +35,17 @@ def colouring_cnf(h):
     return [c.tolist() for c in pos] + [(-c).tolist() for c in pos], csr
 
 
+def _sat_call(clauses, conflict_budget):
+    solvers = require("pysat.solvers", "python-sat")
+    with solvers.Solver(name=SOLVER, bootstrap_with=clauses) as s:
+        if conflict_budget is not None:
+            s.conf_budget(int(conflict_budget))
+            status = s.solve_limited()
+        else:
+            status = s.solve()
+        return status, (s.get_model() if status else None)
+
+
 def two_colour(h, *, time_limit=None, conflict_budget=None):
     """Decide 2-colourability of a hypergraph.
 
@@ -41,7 +54,7 @@ def two_colour(h, *, time_limit=None, conflict_budget=None):
     h : Hypergraph
         ``n_vertices`` and ``edges`` (tuples of 0-based vertex ids, non-empty).
     time_limit : float, optional
-        Seconds; the solver is interrupted when they pass.
+        Seconds; the SAT call runs in a subprocess killed when they pass (:class:`Budget`).
     conflict_budget : int, optional
         Deterministic budget (conflicts), as PySAT's ``conf_budget``.
 
@@ -61,22 +74,11 @@ def two_colour(h, *, time_limit=None, conflict_budget=None):
     >>> two_colour(make_hypergraph(3, [(0, 1), (1, 2), (0, 2)]))
     (False, None)
     """
-    solvers = require("pysat.solvers", "python-sat")
     clauses, csr = colouring_cnf(h)
-    limited = time_limit is not None or conflict_budget is not None
-    with solvers.Solver(name=SOLVER, bootstrap_with=clauses) as s:
-        timer = None
-        if time_limit is not None:
-            timer = threading.Timer(float(time_limit), s.interrupt)
-            timer.start()
-        try:
-            if conflict_budget is not None:
-                s.conf_budget(int(conflict_budget))
-            status = s.solve_limited(expect_interrupt=time_limit is not None) if limited else s.solve()
-        finally:
-            if timer is not None:
-                timer.cancel()
-        model = s.get_model() if status else None
+    try:
+        status, model = Budget(time_limit).run(_sat_call, clauses, conflict_budget, what="2-colouring SAT call")
+    except BudgetExhausted:
+        return None, None
     if not status:
         return status, None
     chi = np.zeros(csr.n_vertices, dtype=np.int64)
@@ -87,7 +89,7 @@ def two_colour(h, *, time_limit=None, conflict_budget=None):
     return True, chi.tolist()
 
 
-def colourability_oracle(h, *, time_limit=None, **_):
+def colourability_oracle(h, *, time_limit=None):
     """Combinatorial oracle for hypergraph sources (``ORACLES["hypergraph"]``).
 
     value 0 if 2-colourable (witness: a proper colouring), 1 if not, None on timeout;

@@ -20,7 +20,7 @@ Four exact methods that cross-check one another in the tests:
 ``auto`` tries clique, multipartite, brute (when C(n,kappa) is small), then mip.
 
 Vertex ids are 0-based positions (``reluhard.structures.graph.graph_order``);
-``solve_dks_json`` writes the 1-based ids of the DIMACS convention.
+(The CLI's JSON, with the 1-based ids of the DIMACS convention, is written by ``reluhard solve dks``.)
 """
 
 import itertools
@@ -44,7 +44,6 @@ __all__ = [
     "clique_dks",
     "multipartite_dks",
     "dks_oracle",
-    "solve_dks_json",
     "dks_certificate",
 ]
 
@@ -252,30 +251,10 @@ def densest_k_subgraph(G, kappa, *, method="auto", time_limit=None, seed=0, brut
     return done(best, wit, "mip", None if proven else min(upper, turan))
 
 
-def dks_oracle(G, *, kappa=None, time_limit=None, seed=0, **_):
+def dks_oracle(G, *, kappa=None, time_limit=None, seed=0):
     """ORACLES["graph"]: exact DkS at ``kappa`` (default: the instance metadata's kappa)."""
     if kappa is None:
         kappa = instance_meta(G).get("kappa")
         if kappa is None:
             raise InvalidParameterError("the DkS oracle needs kappa (--kappa K); the instance metadata names none")
     return densest_k_subgraph(G, int(kappa), time_limit=time_limit, seed=seed)
-
-
-def solve_dks_json(G, kappa, *, method="auto", time_limit=None, seed=0):
-    """The ``reluhard solve dks --json`` object (conventions §7), vertex ids 1-based.
-
-    ``max_edges`` is the best set's edge count, optimal iff ``proven_optimal``;
-    an unproven result adds ``max_edges_upper`` (the certified upper bound).
-    """
-    r = densest_k_subgraph(G, kappa, method=method, time_limit=time_limit, seed=seed)
-    out = {
-        "kappa": r.extra["kappa"],
-        "max_edges": r.value,
-        "set": [v + 1 for v in r.witness],
-        "proven_optimal": bool(r.proven),
-        "seconds": round(r.seconds, 6),
-        "method": r.extra["method"],
-    }
-    if not r.proven:
-        out["max_edges_upper"] = r.cert["max_edges_upper"]
-    return out

@@ -14,12 +14,12 @@ cell∩box of g.(w - ŵ), a separable linear minimisation. The least of these is
 the reported ``dual_bound``; a box is required for it (the box must contain a
 global minimiser, as the reductions' provable boxes do).
 
-Optional pruning (R1 data only, ``prune=True``): claim (★) of the sat-relu
-reduction bounds every orthant σ from below by n + |F|/(1 + 3B_F + 4|F|/T^2),
-F = clauses falsified by σ (n + T^2 when w_0 <= 0). Cells are visited in
-order of that bound and enumeration stops once the bound reaches the
-incumbent. This uses the theorem, so tests that *check* the theorem run with
-``prune=False``.
+Optional pruning (``prune=True`` with ``cell_bound``): a callable
+``cell_bound(X, y, c, signs) -> lower bounds per sign cell`` supplied by the
+caller (a reduction's theorem, e.g. claim (★) of sat-relu, which owns it; a
+solver never imports a reduction). Cells are visited in order of that bound
+and enumeration stops once the bound reaches the incumbent. This uses the
+theorem, so tests that *check* the theorem run with ``prune=False``.
 """
 
 import itertools
@@ -34,7 +34,7 @@ from reluhard.errors import InvalidParameterError
 from ._loss import loss_only
 from .base import FitResult, as_problem, box_arrays
 
-__all__ = ["fit_orthant", "fit_exact", "is_orthant_decomposable", "r1_cell_bounds"]
+__all__ = ["fit_orthant", "fit_exact", "is_orthant_decomposable", "cell_minima"]
 
 _OPTS = {"gtol": 1e-9, "ftol": 1e-13, "maxiter": 3000, "maxcor": 30}
 
@@ -77,44 +77,40 @@ class _Cells:
         return L, g
 
 
-def r1_cell_bounds(X, y, c, signs):
-    """Claim (★) lower bounds for R1 data at each sign pattern (rows of ``signs``, shape (S, d)).
+def cell_minima(data, signs, *, radius=None):
+    """Minimum of the loss over each closed sign cell (rows of ``signs``, entries +-1, shape (S, d)).
 
-    Returns None when the data are not R1-shaped (anchor column 0 with one
-    positive point; variable gadgets e_i, -e_i of weight 1; label-0 clause
-    rows with anchor coefficient -2 and three +-1 entries).
+    One L-BFGS-B solve per cell on its sign bounds (intersected with
+    ``[-radius, radius]`` when given): the values are attained losses, so
+    each is >= the true minimum over its cell and equal to it up to the
+    solver's accuracy (≈ 1e-12). Used to check cell lower bounds.
+
+    Returns
+    -------
+    (minima, weights) : arrays of shape (S,) and (S, d)
     """
+    X, y, c, _ = as_problem(data)
     N, d = X.shape
-    n = d - 1
-    rows0 = np.flatnonzero(y == 0)
-    if n < 1 or rows0.size + 1 + 2 * n != N:
-        return None
-    A = X[rows0].toarray()
-    if rows0.size and not ((A[:, 0] == -2).all() and (np.abs(A[:, 1:]).sum(axis=1) == 3).all() and (np.abs(A[:, 1:]) <= 1).all()):
-        return None
-    anchor = np.flatnonzero((y > 0) & (np.diff(X.indptr) == 1) & (np.asarray(X[:, 0].todense()).ravel() == 1))
-    if anchor.size != 1 or not np.allclose(c[y > 0][1:] if anchor[0] == 0 else 1.0, 1.0):
-        return None
-    T2 = float(c[anchor[0]])
-    S = signs.shape[0]
-    lit = A[:, 1:]  # -s_l on each literal column
-    # literal (sign s) is false in orthant sigma iff s * sigma <= 0 iff (-s) * sigma >= 0
-    fals = np.ones((S, rows0.size), dtype=bool)
-    for j in range(n):
-        col = lit[:, j]
-        nz = col != 0
-        if nz.any():
-            fals[:, nz] &= (col[nz][None, :] * signs[:, j + 1][:, None]) >= 0
-    Fsize = fals.sum(axis=1)
-    inc = (lit != 0).astype(np.int64)
-    BF = (fals.astype(np.int64) @ inc).max(axis=1) if rows0.size else np.zeros(S)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        b = n + np.where(Fsize > 0, Fsize / (1 + 3 * BF + 4 * Fsize / T2), 0.0)
-    b = np.where(signs[:, 0] < 0, n + T2, b)
-    return b
+    if not is_orthant_decomposable(X, y):
+        raise InvalidParameterError("cell minima need every positive-label point to have one non-zero coordinate")
+    cells = _Cells(X, y, c)
+    signs = np.asarray(signs, dtype=float)
+    r = np.inf if radius is None else float(radius)
+    out, W = np.empty(signs.shape[0]), np.empty(signs.shape)
+    for i, s in enumerate(signs):
+        lo, hi = np.where(s > 0, 0.0, -r), np.where(s > 0, r, 0.0)
+        act = cells.active(s)
+        act_rows, inactive = cells.pos[act], cells.pos[~act]
+        const = float(np.dot(c[inactive], y[inactive] ** 2))
+        w0 = np.clip(s, lo, hi)
+        res = minimize(cells.fun, w0, args=(act_rows, inactive, const), jac=True, method="L-BFGS-B",
+                       bounds=list(zip(np.where(np.isfinite(lo), lo, None), np.where(np.isfinite(hi), hi, None))), options=_OPTS)
+        W[i] = res.x
+        out[i] = loss_only(X, y, c, res.x[None, :], np.ones(1))
+    return out, W
 
 
-def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box=None, seed=None, **_):
+def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cell_bound=None, pruned_by=None, box=None, seed=None):
     """Exact single-ReLU minimum by orthant enumeration (see module docstring).
 
     Parameters
@@ -126,7 +122,12 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
     starts : iterable of Network
         Incumbents (e.g. the lift of a MaxSAT optimum); needed for pruning.
     prune : bool
-        Use claim (★) to skip cells (R1 data only).
+        Skip cells whose ``cell_bound`` reaches the incumbent.
+    cell_bound : callable ``(X, y, c, signs) -> array or None``
+        Lower bounds on the loss over each sign cell (rows of ``signs``), from
+        the reduction that built the data; required for ``prune``.
+    pruned_by : str or None
+        Name of the theorem behind ``cell_bound`` (recorded in the result).
     box : run-length box or None
         Defaults to ``meta['box']``.
 
@@ -167,9 +168,9 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
     signs[:, p] = patterns
     cell_lb = None
     if prune:
-        cell_lb = r1_cell_bounds(X, y, c, signs)
+        cell_lb = None if cell_bound is None else cell_bound(X, y, c, signs)
         if cell_lb is None:
-            raise InvalidParameterError("pruning by claim (★) needs R1-shaped data (sat-relu)")
+            raise InvalidParameterError("pruning needs a cell lower bound that applies to these data (the reduction that built them declares none)")
         order = np.argsort(cell_lb, kind="stable")
     else:
         order = np.arange(signs.shape[0])
@@ -235,16 +236,27 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
         seconds=time.perf_counter() - t0,
         seed=None,
         status="optimal" if proven else ("timeout" if not complete else "no-box"),
-        extra={"engine": "orthant", "cells": int(signs.shape[0]), "cells_solved": int(solved), "cells_pruned": int(pruned), "pruned_by": "claim (★)" if prune else None},
+        extra={"engine": "orthant", "cells": int(signs.shape[0]), "cells_solved": int(solved), "cells_pruned": int(pruned), "pruned_by": (pruned_by or "cell bound") if prune else None},
     )
 
 
-def fit_exact(data, *, meta=None, **kw):
-    """``--method exact``: orthant enumeration for R1-type data, else the SCIP MIQP."""
+def fit_exact(data, *, meta=None, orthant=False, k=1, time_limit=None, starts=(), prune=False, cell_bound=None, pruned_by=None,
+              box=None, seed=0, absgap=1e-5):
+    """``--method exact``: orthant enumeration where it applies, else the SCIP MIQP.
+
+    ``orthant=True`` (the reduction's :class:`~reluhard.reductions.base.ExactPolicy`
+    says so) forces orthant enumeration; otherwise it is used for small
+    orthant-decomposable single-ReLU data (d <= 16).
+    """
+    from .base import offered
+
     X, y, c, meta = as_problem(data, meta)
-    if meta.get("data_type") == "r1" or (kw.get("k", 1) == 1 and is_orthant_decomposable(X, y) and X.shape[1] <= 16):
-        kw.pop("k", None)
-        return fit_orthant((X, y, c, meta), **kw)
+    kw = dict(k=k, time_limit=time_limit, starts=starts, prune=prune, cell_bound=cell_bound, pruned_by=pruned_by, box=box,
+              seed=seed, absgap=absgap)
+    if orthant or (k == 1 and is_orthant_decomposable(X, y) and X.shape[1] <= 16):
+        return fit_orthant((X, y, c, meta), **offered(fit_orthant, kw))
+    if prune:
+        raise InvalidParameterError("pruning applies to orthant enumeration only; these data go to the SCIP MIQP")
     from .miqp import fit_miqp
 
-    return fit_miqp((X, y, c, meta), **kw)
+    return fit_miqp((X, y, c, meta), **offered(fit_miqp, kw))

@@ -9,10 +9,10 @@ import time
 
 from reluhard.errors import BudgetExhausted, InvalidParameterError
 
-from ._timeout import TimedOut, call_with_timeout
+from ._timeout import Budget
 from .base import CombinatorialResult, require
 
-__all__ = ["solve_sat", "min_unsat", "min_unsat_oracle", "solve_sat_json", "DEFAULT_SOLVER"]
+__all__ = ["solve_sat", "min_unsat", "min_unsat_oracle", "DEFAULT_SOLVER"]
 
 DEFAULT_SOLVER = "cadical195"
 
@@ -66,21 +66,20 @@ def min_unsat(cnf, *, time_limit=None):
     Raises
     ------
     BudgetExhausted
-        ``time_limit`` seconds passed first (RC2 runs in a killed subprocess).
+        ``time_limit`` seconds (one budget for the CDCL call and RC2, each run in
+        a subprocess killed at the deadline) passed first.
     """
     if any(len(c) == 0 for c in cnf.clauses):
         raise InvalidParameterError("formula has an empty clause; min #falsified is not defined for this reduction input")
     n = int(cnf.nv)
-    status, model = solve_sat(cnf)
+    budget = Budget(time_limit)
+    status, model = budget.run(solve_sat, cnf, what="CDCL")
     if status:
         return 0, model
-    try:
-        return call_with_timeout(_rc2, [list(c) for c in cnf.clauses], n, time_limit=time_limit)
-    except TimedOut:
-        raise BudgetExhausted(f"RC2 did not finish within {time_limit} s") from None
+    return budget.run(_rc2, [list(c) for c in cnf.clauses], n, what="RC2")
 
 
-def min_unsat_oracle(cnf, *, time_limit=None, **_):
+def min_unsat_oracle(cnf, *, time_limit=None):
     """Combinatorial oracle for CNF sources: certified u = min #falsified."""
     t0 = time.perf_counter()
     try:
@@ -88,16 +87,3 @@ def min_unsat_oracle(cnf, *, time_limit=None, **_):
     except BudgetExhausted:
         return CombinatorialResult("maxsat", None, None, False, {}, time.perf_counter() - t0, status="timeout")
     return CombinatorialResult("maxsat", u, model, True, {"min_unsat": u}, time.perf_counter() - t0)
-
-
-def solve_sat_json(cnf, *, time_limit=None):
-    """The ``reluhard solve sat`` answer (conventions §7)."""
-    res = min_unsat_oracle(cnf, time_limit=time_limit)
-    return {
-        "satisfiable": None if res.value is None else res.value == 0,
-        "min_unsat": res.value,
-        "assignment": res.witness,
-        "proven_optimal": res.proven,
-        "seconds": round(res.seconds, 6),
-        "status": res.status,
-    }

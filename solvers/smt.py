@@ -175,7 +175,7 @@ def _residuals(rows, labels, net):
 
 # ---------------------------------------------------------------- the fitter
 
-def fit_smt(data, *, k=None, time_limit=None, seed=0, symmetry=True, skip_proved=True, meta=None, **_):
+def fit_smt(data, *, k=None, time_limit=None, seed=0, symmetry=True, skip_proved=True, meta=None):
     """Decide exactly whether a k-ReLU network fits the data with loss 0.
 
     Parameters

@@ -13,7 +13,8 @@ from reluhard.errors import InvalidParameterError
 from reluhard.generators.graphs import complete_multipartite, gnp, planted_clique
 from reluhard.structures.graph import turan_edges
 from reluhard.solvers.base import get_oracle
-from reluhard.solvers.dks import brute_force_dks, densest_k_subgraph, solve_dks_json
+from reluhard.commands.solve import solve_dks_json
+from reluhard.solvers.dks import brute_force_dks, densest_k_subgraph
 
 from conftest import n_cases
 

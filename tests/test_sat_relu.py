@@ -218,7 +218,7 @@ def test_pruned_enumeration_matches_full():
         u, model = min_unsat(f)
         img = R1.apply(f, min_unsat=u)
         full = exact_min(img)
-        pruned = fit_orthant(img.target, prune=True, starts=[img.lift(model)])
+        pruned = fit_orthant(img.target, prune=True, cell_bound=R1.cell_bound, starts=[img.lift(model)])
         assert abs(pruned.loss - full.loss) <= 1e-9
         assert pruned.dual_bound <= full.loss + 1e-9
 

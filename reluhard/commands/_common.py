@@ -2,7 +2,6 @@
 
 import json
 import sys
-from fractions import Fraction
 
 from reluhard.errors import InvalidParameterError
 
@@ -54,15 +53,10 @@ def add_reduction_arg(parser, positional=True):
 
 
 def jsonable(obj):
-    if isinstance(obj, Fraction):
-        return str(obj) if obj.denominator != 1 else int(obj)
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if hasattr(obj, "item"):
-        return obj.item()
-    return obj
+    """:func:`reluhard.data.jsonable` (imported on use: ``--help`` stays free of numpy/scipy)."""
+    from reluhard.data import jsonable as _jsonable
+
+    return _jsonable(obj)
 
 
 def print_json(obj):

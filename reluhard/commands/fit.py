@@ -38,7 +38,8 @@ def _read_starts(path):
 
 def run(args):
     from reluhard.io.npz import load_training_set
-    from reluhard.solvers.base import get_fitter
+    from reluhard.pipeline import exact_fitter, file_reduction
+    from reluhard.solvers.base import get_fitter, offered
 
     X, y, c, meta = load_training_set(args.input, raw=True)
     k = args.k if args.k is not None else int(meta.get("k", 1))
@@ -53,9 +54,11 @@ def run(args):
     kw = dict(k=k, time_limit=args.time_limit, seed=args.seed, starts=starts, restarts=args.restarts, meta=meta)
     if args.box is not None:
         kw["box"] = args.box
-    if args.method in ("exact", "orthant"):
-        kw["prune"] = args.prune
-    res = get_fitter(args.method)((X, y, c, meta), **kw)
+    # the reduction that built the data says which exact fitter applies and owns the pruning bound
+    name, extra = exact_fitter(file_reduction(meta), args.method, prune=args.prune)
+    kw.update(extra)
+    fitter = get_fitter(name)
+    res = fitter((X, y, c, meta), **offered(fitter, kw))
     out = res.to_json()
     out["answer_key"] = args.key
     norm = meta.get("normalisation") or {}

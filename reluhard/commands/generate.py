@@ -163,6 +163,31 @@ def _blocks_build(args, seed):
         return format_cnf(clauses, n, meta=meta)
     write_cnf_array(args.output, clauses, n, meta=meta)
     return f"{args.output}: {n} variables, {len(clauses)} clauses, certified min #falsified {meta['min_unsat']}, seed {seed}"
+def _family_arguments(p):
+    from reluhard.sweep.grid import FAMILY_REGISTRY
+
+    p.add_argument("name", metavar="NAME", help="an instance family as sweeps and the suite name it: " + ", ".join(FAMILY_REGISTRY.names()))
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a family parameter (repeatable)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (non-negative int); drawn and recorded if omitted")
+    p.add_argument("-o", "--output", required=True, help="output file")
+
+
+def _family_build(args, seed):
+    from reluhard.pipeline import write_source
+    from reluhard.sweep.grid import _convert, get_family
+
+    fam = get_family(args.name)
+    params = {}
+    for item in args.param:
+        key, sep, val = item.partition("=")
+        if not sep or key not in fam.params:
+            raise InvalidParameterError(f"--param {item!r}: family {fam.name} takes NAME=VALUE with NAME in {', '.join(fam.params)}")
+        params[key] = _convert(key, fam.params[key][0], val)
+    missing = [k for k in fam.required if k not in params]
+    if missing:
+        raise InvalidParameterError(f"family {fam.name} needs --param {', '.join(m + '=...' for m in missing)}")
+    write_source(args.output, fam.make(params, seed), fam.kind)
+    return f"{args.output}: family {fam.name}, " + (f"seed {seed}" if fam.seeded else "deterministic (no seed)")
 
 
 #: family name -> (help, add_arguments, build(args, seed) -> bytes for stdout or a summary line)
@@ -173,6 +198,8 @@ FAMILIES = {
     "hypergraph": ("random / planted 2-colourable / named hypergraphs (.hgr)", _hypergraph_arguments, _hypergraph_build),
     "blocks": ("certified 3-CNF: variable-disjoint unions of blocks with certified min #falsified (DIMACS CNF)",
                _blocks_arguments, _blocks_build),
+    "family": ("any registered instance family by its sweep / suite name (plug-ins included), parameters as --param k=v",
+               _family_arguments, _family_build),
 }
 
 

@@ -55,7 +55,7 @@ def read_hgr(path, *, format="hgr"):  # noqa: A002 - the CLI option is --format
         above N, repeated vertex inside a hyperedge, empty hyperedge (hMETIS),
         hyperedge count different from the header, broken metadata.
     """
-    from reluhard.generators.hypergraphs import Hypergraph
+    from reluhard.structures.hypergraph import Hypergraph
 
     if format not in ("hgr", "hmetis"):
         raise InvalidParameterError("format must be 'hgr' or 'hmetis'")

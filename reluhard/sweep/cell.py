@@ -14,8 +14,8 @@ params, options, seed  generator parameters, reduction options, seed
 methods                fitters requested; ``methods_run`` those run;
 methods_skipped        {method: reason} (exact-method policy, conventions §11)
 status                 ok | violated | inconclusive | error | timeout
-combinatorial_*        optimum, proven, problem (maxsat, 2-colouring, dks)
-combinatorial_gap      distance from a YES instance: u, 1 - colourable, C(kappa,2) - max edges
+combinatorial_*        optimum, proven, problem (as the source's oracle names it)
+combinatorial_gap      distance from a YES instance (the source problem's declared gap function)
 completeness_loss      certified upper bound on min loss ("p/q") and ``_float``
 soundness_bound        certified lower bound ("p/q" or null) and ``_float``
 yes_loss               completeness value of a YES instance of the same shape (sat-relu: n)
@@ -98,42 +98,28 @@ def _finish(rec, t0):
 
 
 def _exact_skip_reason(img, method, cell):
-    """Why an exact-type method is skipped on this cell under the 'finishes' policy (None: run it)."""
-    from reluhard.verify import default_methods
+    """Why an exact-type method is skipped on this cell under the 'finishes' policy (None: run it).
+
+    The reduction's :class:`~reluhard.reductions.base.ExactPolicy` says where its
+    exact fitter finishes (without pruning; with pruning up to the cell's
+    ``exact_max_n``); otherwise :func:`reluhard.pipeline.default_methods` decides.
+    """
+    from reluhard.pipeline import default_methods
 
     if cell["exact_policy"] == "always" or method not in EXACT_METHODS:
         return None
     ts = img.target
-    if ts.meta.get("data_type") == "r1" and method in ("exact", "orthant"):
-        limit = cell["exact_max_n"] if cell["prune"] else min(cell["exact_max_n"], 8)
-        n = ts.n_features - 1
-        if n > limit:
+    policy = img.exact
+    if policy is not None and method in ("exact", policy.method):
+        limit = cell["exact_max_n"] if cell["prune"] else min(cell["exact_max_n"], policy.limit)
+        size = policy.size(ts)
+        if size > limit:
             how = "with pruning" if cell["prune"] else "without pruning"
-            return f"n = {n} > {limit}: orthant enumeration does not finish {how} (conventions §11)"
+            return f"{policy.size_name} = {size} > {limit}: {policy.method} enumeration does not finish {how} (conventions §11)"
         return None
     if method not in default_methods(img):
         return f"{method} is not expected to finish on {ts.n_samples} samples (verify.default_methods)"
     return None
-
-
-def _yes_cert(problem, img):
-    if problem == "maxsat":
-        return {"min_unsat": 0}
-    if problem == "2-colouring":
-        return {"colourable": True}
-    if problem == "dks":
-        kappa = img.params.get("kappa")
-        return None if kappa is None else {"max_edges": math.comb(int(kappa), 2)}
-    return None
-
-
-def _gap(problem, value, img):
-    if value is None:
-        return None
-    if problem == "dks":
-        kappa = img.params.get("kappa")
-        return None if kappa is None else math.comb(int(kappa), 2) - int(value)
-    return value
 
 
 def _num(v):
@@ -168,27 +154,6 @@ def _plain(obj):
     return obj
 
 
-def _image(red, inst, cell, oracle_kwargs):
-    """The reduced instance (for the exact-method policy and the YES value).
-
-    A reduction that needs a certified value at reduce time (e.g. dks-relu's
-    delta) gets it from the combinatorial oracle, as ``verify`` does.
-    """
-    from reluhard.errors import InvalidParameterError
-    from reluhard.solvers.base import get_oracle
-
-    options = dict(cell["options"])
-    try:
-        return red.apply(inst, **options)
-    except InvalidParameterError:
-        okw = {k: v for k, v in options.items() if v is not None}
-        okw.update(oracle_kwargs or {})
-        comb = get_oracle(red.source_kind)(inst, time_limit=cell["solver_time_limit"], **okw)
-        names = set(red.option_names())
-        options.update({k: v for k, v in comb.cert.items() if k in names and options.get(k) is None})
-        return red.apply(inst, **options)
-
-
 def run_cell(cell):
     """Run one cell in this process and return its record (never raises for a failing cell).
 
@@ -203,8 +168,8 @@ def run_cell(cell):
         A record with every key of :data:`SCHEMA_KEYS`.
     """
     from reluhard.io.instances import instance_sha256
+    from reluhard.pipeline import certify, fit_and_check
     from reluhard.reductions import get_reduction
-    from reluhard.verify import verify
 
     t0 = time.perf_counter()
     rec = empty_record(cell)
@@ -212,8 +177,9 @@ def run_cell(cell):
         red = get_reduction(cell["reduction"])
         inst = build_instance(cell)
         rec["instance_sha256"] = instance_sha256(inst, red.source_kind)
-        oracle_kwargs = {"kappa": int(cell["options"]["kappa"])} if cell["options"].get("kappa") is not None else None
-        img = _image(red, inst, cell, oracle_kwargs)
+        # the source is solved once: the certified image decides the exact policy and feeds verify's checks
+        cz = certify(red, inst, options=dict(cell["options"]), time_limit=cell["solver_time_limit"])
+        img = cz.image
         run, skipped = [], {}
         for m in cell["methods"]:
             why = _exact_skip_reason(img, m, cell)
@@ -222,26 +188,21 @@ def run_cell(cell):
             else:
                 skipped[m] = why
         rec["methods_run"], rec["methods_skipped"] = run, skipped
-        # Pruning rests on claim (★), the theorem under test: use it only where full
-        # enumeration would not finish (n > 8), so small cells stay independent checks
-        # (each exact fit records "pruned_by").
-        prune = bool(cell["prune"]) and img.target.n_features - 1 > 8
-        rep = verify(inst, red, options=dict(cell["options"]), methods=run, time_limit=cell["solver_time_limit"],
-                     restarts=cell["restarts"], seed=cell["seed"], prune=prune, oracle_kwargs=oracle_kwargs)
+        # Pruning rests on the reduction's cell bound (sat-relu: claim (★)), the theorem under
+        # test: use it only where full enumeration would not finish, so small cells stay
+        # independent checks (each exact fit records "pruned_by").
+        prune = bool(cell["prune"]) and img.exact is not None and not img.exact.finishes(img.target)
+        rep = fit_and_check(cz, methods=run, time_limit=cell["solver_time_limit"], restarts=cell["restarts"],
+                            seed=cell["seed"], prune=prune)
         comb = rep["combinatorial"]
         rec["combinatorial_problem"] = comb["problem"]
         rec["combinatorial_optimum"] = rep["combinatorial_optimum"]
         rec["combinatorial_proven"] = comb["proven"]
-        rec["combinatorial_gap"] = _gap(comb["problem"], rep["combinatorial_optimum"], img)
+        rec["combinatorial_gap"] = cz.gap()
         for key in ("completeness_loss", "completeness_loss_float", "soundness_bound", "soundness_bound_float"):
             rec[key] = rep.get(key)
-        yes = _yes_cert(comb["problem"], img)
-        if yes is not None:
-            try:
-                b = img.bounds(**yes)
-                rec["yes_loss"] = None if b.completeness is None else float(b.completeness)
-            except (NotImplementedError, ValueError, KeyError):
-                rec["yes_loss"] = None
+        yes_loss = cz.yes_loss()
+        rec["yes_loss"] = None if yes_loss is None else float(yes_loss)
         fits = {}
         best = (None, None)
         for m, f in rep["fits"].items():
@@ -278,7 +239,7 @@ def run_cell(cell):
 _CTX = None
 
 #: imported once by the fork server, so a cell's process starts warm (a missing one is skipped)
-_PRELOAD = ("reluhard.sweep.cell", "reluhard.verify", "reluhard.generators", "reluhard.reductions.sat_to_relu",
+_PRELOAD = ("reluhard.sweep.cell", "reluhard.verify", "reluhard.pipeline", "reluhard.generators", "reluhard.reductions.sat_to_relu",
             "reluhard.solvers.sat", "reluhard.solvers.fit", "reluhard.solvers.relu_exact", "pysat.examples.rc2")
 
 

@@ -33,9 +33,11 @@ import json
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from reluhard.data import frac_str
-from reluhard.errors import InvalidParameterError
+from reluhard.errors import InvalidParameterError, UnknownNameError
+from reluhard.registry import GROUPS, Registry
 
 __all__ = [
     "FAMILIES",
@@ -48,6 +50,8 @@ __all__ = [
     "cell_id",
     "build_instance",
     "EXACT_METHODS",
+    "FAMILY_REGISTRY",
+    "get_family",
 ]
 
 #: fitters that prove a lower bound and may not finish (the exact-method policy applies to them)
@@ -56,14 +60,25 @@ EXACT_METHODS = ("exact", "orthant", "miqp", "smt")
 
 @dataclass(frozen=True)
 class Family:
-    """An instance family: its source kind, its parameters (name -> (type, default)) and a builder."""
+    """An instance family: its source kind, its parameters (name -> (type, default)) and a builder.
+
+    ``build(params, seed) -> instance`` is a callable, or the name of a builder
+    in this module. ``seeded`` is False for named (deterministic) instances.
+    A package registers its own family through the entry-point group
+    ``reluhard.generators`` (see :mod:`reluhard.registry`).
+    """
 
     name: str
     kind: str
     params: dict
     required: tuple
-    build: str  # "module:function" in reluhard.sweep.grid (resolved lazily)
+    build: Any  # callable or the name of a builder in this module (resolved lazily)
     help: str = ""
+    seeded: bool = True
+
+    def make(self, params, seed):
+        build = globals()[self.build] if isinstance(self.build, str) else self.build
+        return build(params, seed)
 
 
 FAMILIES = {
@@ -105,6 +120,7 @@ FAMILIES = {
         "multipartite", "graph", {"b": (int, None), "r": (int, None), "kappa": (int, None)}, ("b", "r", "kappa"),
         "_build_multipartite", "complete multipartite K_{b,...,b} (r parts; deterministic): a kappa-clique iff r >= kappa, "
         "max edges of a kappa-set in closed form",
+        seeded=False,
     ),
     "hypergraph-blocks": Family(
         "hypergraph-blocks", "hypergraph", {"copies": (int, None), "colourable": (bool, False)}, ("copies",),
@@ -114,7 +130,25 @@ FAMILIES = {
         "tightness-blocks", "cnf", {"n": (int, None), "v": (int, 3)}, ("n",), "_build_tightness_blocks",
         "n disjoint tightness blocks on v variables (all 8 sign patterns per triple): u = n C(v,3)",
     ),
+    "named-hypergraph": Family(
+        "named-hypergraph", "hypergraph", {"name": (str, None), "size": (int, None)}, ("name",), "_build_named_hypergraph",
+        "a named hypergraph (fano, fano-minus-line, k5-3, k6-3, k4, cycle with size = L); the seed is unused",
+        seeded=False,
+    ),
 }
+
+
+def _families():
+    return FAMILIES
+
+
+#: the one registry of instance families (sweeps and the suite; plug-ins via ``reluhard.generators``)
+FAMILY_REGISTRY = Registry("instance family", GROUPS["family"], _families)
+
+
+def get_family(name):
+    """The :class:`Family` registered as ``name`` (UnknownNameError lists the known ones)."""
+    return FAMILY_REGISTRY.get(name)
 
 #: family used when a sweep names none, by the reduction's source kind
 DEFAULT_FAMILY = {"cnf": "ksat", "graph": "gnp", "hypergraph": "hypergraph"}
@@ -210,15 +244,23 @@ def _build_hypergraph(params, seed):
     return random_uniform_hypergraph(n, m, r=r, seed=seed)
 
 
+def _build_named_hypergraph(params, seed):
+    from reluhard.generators import named_hypergraph
+
+    size = params.get("size")
+    return named_hypergraph(str(params["name"])) if size is None else named_hypergraph(str(params["name"]), size=int(size))
+
+
 def build_instance(cell):
     """The source instance of a cell (deterministic in the cell's params and seed)."""
-    fam = FAMILIES[cell["family"]]
-    return globals()[fam.build](cell["params"], cell["seed"])
+    return get_family(cell["family"]).make(cell["params"], cell["seed"])
 
 
 # ---------------------------------------------------------------- axes
 
 def _convert(name, typ, value):
+    if typ is str:
+        return str(value)
     if typ is bool:
         if isinstance(value, bool):
             return value
@@ -384,14 +426,16 @@ def make_spec(*, reductions, grid, options=None, seeds=1, methods=("gd",), famil
         fam = family or DEFAULT_FAMILY.get(red.source_kind)
         if fam is None:
             raise InvalidParameterError(f"no instance family generates {red.source_kind!r} sources (reduction {name})")
-        if fam not in FAMILIES:
-            raise InvalidParameterError(f"unknown family {fam!r}; known: {', '.join(sorted(FAMILIES))}")
-        if FAMILIES[fam].kind != red.source_kind:
-            raise InvalidParameterError(f"family {fam} generates {FAMILIES[fam].kind} instances, reduction {name} takes {red.source_kind}")
+        try:
+            fk = get_family(fam).kind
+        except UnknownNameError as exc:
+            raise InvalidParameterError(str(exc)) from None
+        if fk != red.source_kind:
+            raise InvalidParameterError(f"family {fam} generates {fk} instances, reduction {name} takes {red.source_kind}")
         fams[name] = fam
     grid_axes = {}
     for fam in set(fams.values()):
-        f = FAMILIES[fam]
+        f = get_family(fam)
         unknown = sorted(set(grid) - set(f.params))
         if unknown:
             raise InvalidParameterError(f"family {fam} has no parameter(s) {', '.join(unknown)}; known: {', '.join(f.params)}")
