@@ -433,7 +433,11 @@ def reduce_to_file(red, instance, output, options, *, key_out=None, cert=None):
     src_sha = instance_sha256(instance, red.source_kind)
     meta["source"] = {"kind": red.source_kind, "sha256": src_sha, "meta": src_meta}
     meta.setdefault("certificate", None)
-    witness = source_problem(red).witness_from_meta(src_meta)
+    sp = source_problem(red)
+    witness = sp.witness_from_meta(src_meta)
+    opt = src_meta.get("optimum")
+    if witness is None and isinstance(opt, dict) and sp.witness_key is not None:
+        witness = opt.get(sp.witness_key)  # an optimal (not satisfying) witness recorded by a generator
     public, removed = split_witnesses(meta)
     if cert:
         try:
