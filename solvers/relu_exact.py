@@ -30,8 +30,9 @@ from scipy.optimize import minimize
 
 from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
+from reluhard.threads import limit_blas_threads
 
-from ._loss import loss_only
+from ._loss import best_single_start, loss_only
 from .base import FitResult, as_problem, box_arrays
 
 __all__ = ["fit_orthant", "fit_exact", "is_orthant_decomposable", "r1_cell_bounds"]
@@ -114,6 +115,7 @@ def r1_cell_bounds(X, y, c, signs):
     return b
 
 
+@limit_blas_threads(1)
 def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box=None, seed=None, **_):
     """Exact single-ReLU minimum by orthant enumeration (see module docstring).
 
@@ -152,15 +154,7 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
     lo, hi = (np.full(d, -np.inf), np.full(d, np.inf)) if B is None else B
     t0 = time.perf_counter()
 
-    # incumbent from the starts
-    best_L, best_w = np.inf, None
-    for net in starts:
-        net = net.as_float()
-        if net.weights.shape == (1, d) and net.output_weights[0] > 0:
-            w = net.weights[0] * net.output_weights[0]
-            L = loss_only(X, y, c, w[None, :], np.ones(1))
-            if L < best_L:
-                best_L, best_w = L, w
+    best_L, best_w = best_single_start(X, y, c, starts, d)  # incumbent from the starts
 
     patterns = np.array(list(itertools.product((1.0, -1.0), repeat=p.size)), dtype=float) if p.size else np.ones((1, 0))
     signs = np.ones((patterns.shape[0], d))
@@ -239,6 +233,7 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
     )
 
 
+@limit_blas_threads(1)
 def fit_exact(data, *, meta=None, **kw):
     """``--method exact``: orthant enumeration for R1-type data, else the SCIP MIQP."""
     X, y, c, meta = as_problem(data, meta)
