@@ -1,12 +1,13 @@
 """Vectorised helpers on CNF formulas shared by the SAT-side reductions."""
 
 import json
+from itertools import chain
 
 import numpy as np
 
 from reluhard.errors import InvalidParameterError
 
-__all__ = ["clause_matrix", "as_bool_assignment", "to_dimacs_assignment", "falsified_mask", "n_vars", "instance_meta"]
+__all__ = ["clause_arrays", "clause_matrix", "as_bool_assignment", "to_dimacs_assignment", "falsified_mask", "n_vars", "instance_meta"]
 
 
 def n_vars(cnf):
@@ -30,32 +31,65 @@ def instance_meta(obj):
     return {}
 
 
+def clause_arrays(cnf):
+    """The clauses as ``(flat, lengths)``: int64 literals in order and int64 clause lengths.
+
+    Parameters
+    ----------
+    cnf : pysat.formula.CNF, ndarray (m, k) or list of clauses
+        A CNF read by :func:`reluhard.io.dimacs.read_cnf` carries its flat
+        arrays as ``cnf._reluhard_flat = (flat, lengths)``; they are used as
+        they are (no copy, no clause lists materialised). Otherwise the clause
+        lists are converted in O(total literals) without a per-clause Python loop.
+
+    Raises
+    ------
+    InvalidParameterError
+        A clause array that is not 2-D.
+    """
+    cached = getattr(cnf, "_reluhard_flat", None)
+    if cached is not None:
+        flat, lengths = cached
+        return np.asarray(flat, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
+    clauses = cnf.clauses if hasattr(cnf, "clauses") else cnf
+    if isinstance(clauses, np.ndarray):
+        if clauses.ndim != 2:
+            raise InvalidParameterError(f"clause array must be 2-D, got shape {clauses.shape}")
+        arr = clauses.astype(np.int64, copy=False)
+        return arr.ravel(), np.full(arr.shape[0], arr.shape[1], dtype=np.int64)
+    lengths = np.fromiter(map(len, clauses), dtype=np.int64, count=len(clauses))
+    flat = np.fromiter(chain.from_iterable(clauses), dtype=np.int64, count=int(lengths.sum()))
+    return flat, lengths
+
+
 def clause_matrix(cnf, width=3):
     """The clauses as an (m, width) int64 array of signed DIMACS literals.
 
     Raises InvalidParameterError naming the first clause (1-based) that does not
     have exactly ``width`` distinct variables.
     """
-    clauses = cnf.clauses
-    m = len(clauses)
-    try:  # fast path: a rectangular list converts in one call
-        C = np.array(clauses, dtype=np.int64)
-        ok = C.shape == (m, width) or (m == 0)
-    except ValueError:  # ragged
-        ok = False
-    if not ok:
-        lens = np.fromiter((len(c) for c in clauses), dtype=np.int64, count=m)
-        i = int(np.flatnonzero(lens != width)[0])
+    flat, lens = clause_arrays(cnf)
+    m = len(lens)
+    starts = np.cumsum(lens) - lens
+
+    def show(i):
+        return flat[starts[i]: starts[i] + lens[i]].tolist()
+
+    bad = np.flatnonzero(lens != width)
+    if bad.size:
+        i = int(bad[0])
         raise InvalidParameterError(
-            f"clause {i + 1} {list(clauses[i])} has {lens[i]} literals; this reduction needs exactly {width} distinct variables per clause"
+            f"clause {i + 1} {show(i)} has {lens[i]} literals; this reduction needs exactly {width} distinct variables per clause"
         )
-    C = C.reshape(m, width)
+    C = flat.reshape(m, width)
+    if getattr(cnf, "_reluhard_flat", None) is not None:
+        C = C.copy()  # never hand out a view of the formula's own arrays
     V = np.sort(np.abs(C), axis=1)
     dup = np.flatnonzero((V[:, 1:] == V[:, :-1]).any(axis=1)) if m else np.array([], dtype=np.int64)
     if dup.size:
         i = int(dup[0])
         raise InvalidParameterError(
-            f"clause {i + 1} {list(clauses[i])} repeats a variable; this reduction needs exactly {width} distinct variables per clause"
+            f"clause {i + 1} {show(i)} repeats a variable; this reduction needs exactly {width} distinct variables per clause"
         )
     if m and (C == 0).any():
         raise InvalidParameterError("literal 0 inside a clause")
