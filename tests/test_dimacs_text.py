@@ -57,3 +57,22 @@ def test_clause_arrays_uses_the_readers_flat_arrays():
     C = clause_matrix(cnf)
     C[0, 0] = 99  # a copy: the formula's own arrays are untouched
     assert cnf._reluhard_flat[0].tolist() == [5, 6, -7]
+
+
+@given(st.integers(1, 5).flatmap(lambda k: st.lists(st.lists(st.integers(1, 4).flatmap(lambda v: st.sampled_from([v, -v])),
+                                                             min_size=k, max_size=k), min_size=1, max_size=30)))
+def test_uniform_clause_stats_equal_the_general_path(clauses):
+    from reluhard.structures.cnf import clause_stats
+
+    flat, lengths = clause_arrays(clauses)
+    fast = clause_stats(flat, lengths)
+    # one extra empty clause forces the general (global sort) path; it changes only the empty/width counts
+    general = clause_stats(flat, np.append(lengths, 0))
+    assert general.pop("empty_clauses") == 1 and fast.pop("empty_clauses") == 0
+    assert general.pop("width_histogram") == {0: 1, **fast.pop("width_histogram")}
+    assert fast == general
+    # a plain reference for the duplicates and the tautologies
+    sets = [frozenset(c) for c in clauses]
+    assert fast["duplicate_clauses"] == len(sets) - len(set(sets))
+    assert fast["tautologies"] == sum(any(-x in c for x in c) for c in clauses)
+    assert fast["repeated_literals"] == sum(len(set(c)) < len(c) for c in clauses)

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InstanceFormatError, InvalidParameterError
-from ..structures.cnf import clause_arrays
+from ..structures.cnf import clause_arrays, clause_stats  # noqa: F401  (clause_stats: re-exported for the reader)
 from ._dimacs_text import clause_tokens, format_tokens, iter_token_bytes, sha256_tokens
 from ._meta import META_TAG, meta_line, parse_meta_comment
 from .atomic import atomic_write
@@ -301,62 +301,6 @@ def _parse_slow(text, path):
     if len(clauses) != n_clauses:
         raise InstanceFormatError(f"header declares {n_clauses} clauses but the file has {len(clauses)}", path=path, line=header_line)
     return _parsed(header, header_line, trailer_line, meta, clauses, comments)
-
-
-def clause_stats(flat, lengths):
-    """Counts describing a clause list given as flat literals + clause lengths.
-
-    Returns
-    -------
-    dict
-        ``empty_clauses``, ``tautologies`` (clauses containing x and -x),
-        ``repeated_literals`` (clauses containing a literal twice),
-        ``width_histogram`` ({width: count}), ``duplicate_clauses`` (clauses
-        equal as literal sets to an earlier one), ``unused_vars`` is left to
-        the caller (it needs N).
-
-    Notes
-    -----
-    Vectorised: one sort of the literals, O(L log L) for L literals.
-    """
-    flat = np.asarray(flat, dtype=np.int64)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    cid = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    # one sort of a combined key: clause, then variable, then sign
-    span = 2 * (int(np.abs(flat).max()) + 1) if len(flat) else 2
-    key = np.sort(cid * span + 2 * np.abs(flat) + (flat > 0))
-    c = key // span
-    f = np.where(key % 2 == 1, 1, -1) * ((key % span) // 2)
-    same_clause = c[1:] == c[:-1]
-    rep = same_clause & (f[1:] == f[:-1])
-    taut = same_clause & (f[1:] == -f[:-1])
-    hist = np.bincount(lengths) if len(lengths) else np.zeros(0, dtype=np.int64)
-    # duplicate clauses: equal literal sets have equal 64-bit set hashes
-    # (wrapping sums of a 64-bit mix of each distinct literal)
-    first = np.ones(len(f), dtype=bool)
-    first[1:] = ~rep
-    keys = np.zeros(len(lengths), dtype=np.uint64)
-    if len(f):
-        c1, f1 = c[first], f[first]
-        starts = np.flatnonzero(np.r_[True, c1[1:] != c1[:-1]])
-        with np.errstate(over="ignore"):
-            keys[c1[starts]] = np.add.reduceat(_mix64(f1.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)), starts)
-    keys.sort()
-    n_distinct = int(len(keys) > 0) + int(np.count_nonzero(keys[1:] != keys[:-1]))
-    return {
-        "empty_clauses": int((lengths == 0).sum()),
-        "tautologies": int(len(np.unique(c[1:][taut]))),
-        "repeated_literals": int(len(np.unique(c[1:][rep]))),
-        "width_histogram": {int(w): int(hist[w]) for w in np.flatnonzero(hist)},
-        "duplicate_clauses": int(len(lengths) - n_distinct),
-    }
-
-
-def _mix64(x):
-    """splitmix64 finaliser on a uint64 array (wrapping arithmetic)."""
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
 
 
 def _checked_body(clauses, n_vars):
