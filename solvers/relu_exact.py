@@ -235,11 +235,20 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
 
 @limit_blas_threads(1)
 def fit_exact(data, *, meta=None, **kw):
-    """``--method exact``: orthant enumeration for R1-type data, else the SCIP MIQP."""
+    """``--method exact``: sign-cell search for R1-type data, else the SCIP MIQP.
+
+    By default the theorem-free branch-and-bound (:func:`reluhard.solvers.relu_bnb.fit_bnb`);
+    ``prune=True`` enumerates orthants pruned by claim (★) (named in ``pruned_by``).
+    """
     X, y, c, meta = as_problem(data, meta)
     if meta.get("data_type") == "r1" or (kw.get("k", 1) == 1 and is_orthant_decomposable(X, y) and X.shape[1] <= 16):
         kw.pop("k", None)
-        return fit_orthant((X, y, c, meta), **kw)
+        if kw.get("prune"):
+            return fit_orthant((X, y, c, meta), **kw)
+        from .relu_bnb import fit_bnb
+
+        kw.pop("prune", None)
+        return fit_bnb((X, y, c, meta), **kw)
     from .miqp import fit_miqp
 
     return fit_miqp((X, y, c, meta), **kw)
