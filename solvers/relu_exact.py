@@ -22,7 +22,6 @@ incumbent. This uses the theorem, so tests that *check* the theorem run with
 ``prune=False``.
 """
 
-import itertools
 import time
 
 import numpy as np
@@ -115,6 +114,15 @@ def r1_cell_bounds(X, y, c, signs):
     return b
 
 
+def _cell_signs(idx, p, d):
+    """Column signs (rows, length d) of the cells ``idx``: cell i has sign -1 on p[j] iff bit p.size-1-j of i is set
+    (the order of ``itertools.product((1, -1), repeat=p.size)``)."""
+    bits = (np.asarray(idx, dtype=np.int64)[:, None] >> np.arange(p.size - 1, -1, -1, dtype=np.int64)[None, :]) & 1
+    signs = np.ones((len(idx), d))
+    signs[:, p] = 1.0 - 2.0 * bits
+    return signs
+
+
 @limit_blas_threads(1)
 def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box=None, seed=None, **_):
     """Exact single-ReLU minimum by orthant enumeration (see module docstring).
@@ -156,17 +164,19 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
 
     best_L, best_w = best_single_start(X, y, c, starts, d)  # incumbent from the starts
 
-    patterns = np.array(list(itertools.product((1.0, -1.0), repeat=p.size)), dtype=float) if p.size else np.ones((1, 0))
-    signs = np.ones((patterns.shape[0], d))
-    signs[:, p] = patterns
+    n_cells = 2 ** p.size
     cell_lb = None
-    if prune:
-        cell_lb = r1_cell_bounds(X, y, c, signs)
-        if cell_lb is None:
-            raise InvalidParameterError("pruning by claim (★) needs R1-shaped data (sat-relu)")
+    if prune:  # the bounds are streamed over blocks of cells (one float per cell is kept)
+        cell_lb = np.empty(n_cells)
+        for start in range(0, n_cells, 1 << 14):
+            block = _cell_signs(np.arange(start, min(start + (1 << 14), n_cells)), p, d)
+            b = r1_cell_bounds(X, y, c, block)
+            if b is None:
+                raise InvalidParameterError("pruning by claim (★) needs R1-shaped data (sat-relu)")
+            cell_lb[start: start + len(block)] = b
         order = np.argsort(cell_lb, kind="stable")
     else:
-        order = np.arange(signs.shape[0])
+        order = range(n_cells)
 
     dual = np.inf
     solved = pruned = 0
@@ -185,7 +195,7 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
             else:
                 rigorous = False
             break
-        s = signs[idx]
+        s = _cell_signs(np.array([idx]), p, d)[0]
         clo, chi = lo.copy(), hi.copy()
         splus, sminus = s > 0, s < 0
         sp_ = np.zeros(d, dtype=bool)
@@ -229,7 +239,7 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
         seconds=time.perf_counter() - t0,
         seed=None,
         status="optimal" if proven else ("timeout" if not complete else "no-box"),
-        extra={"engine": "orthant", "cells": int(signs.shape[0]), "cells_solved": int(solved), "cells_pruned": int(pruned), "pruned_by": "claim (★)" if prune else None},
+        extra={"engine": "orthant", "cells": int(n_cells), "cells_solved": int(solved), "cells_pruned": int(pruned), "pruned_by": "claim (★)" if prune else None},
     )
 
 

@@ -73,3 +73,22 @@ def test_bnb_budget_is_reported():
     res = fit_bnb(ts, max_nodes=5)
     assert res.complete is False and res.proven_optimal is False and res.dual_bound is None
     assert res.extra["budget_hit"] is True and res.extra["nodes"] == 5
+
+
+def test_streamed_cell_signs_follow_product_order():
+    import itertools
+
+    from reluhard.solvers.relu_exact import _cell_signs
+
+    p = np.array([0, 2, 3])
+    want = np.ones((8, 5))
+    want[:, p] = np.array(list(itertools.product((1.0, -1.0), repeat=3)))
+    assert (_cell_signs(np.arange(8), p, 5) == want).all()
+
+
+def test_pruned_path_agrees_with_bnb():
+    for seed in range(2):
+        ts = R1.apply(random_ksat(7, 42, seed=seed)).target
+        a, b = fit_orthant(ts, prune=True, starts=()), fit_bnb(ts)
+        assert a.proven_optimal and b.proven_optimal
+        assert a.loss == pytest.approx(b.loss, abs=1e-7)
