@@ -76,3 +76,16 @@ def test_uniform_clause_stats_equal_the_general_path(clauses):
     assert fast["duplicate_clauses"] == len(sets) - len(set(sets))
     assert fast["tautologies"] == sum(any(-x in c for x in c) for c in clauses)
     assert fast["repeated_literals"] == sum(len(set(c)) < len(c) for c in clauses)
+
+
+def test_sat_nae_reads_the_flat_arrays():
+    from reluhard.reductions import get_reduction
+    from reluhard.structures.cnf import clause_arrays_or_none
+
+    plain = CNF(from_clauses=[[1, -2, 3], [2, 3, -4], [1, 1, 2]])
+    flat_cnf = CNF(from_clauses=[[1, -2, 3], [2, 3, -4], [1, 1, 2]])
+    flat_cnf._reluhard_flat = clause_arrays(plain)
+    assert clause_arrays_or_none(CNF(from_clauses=[[1.5, 2]])) is None  # not ints: caller falls back
+    a = get_reduction("sat-nae").apply(plain).target
+    b = get_reduction("sat-nae").apply(flat_cnf).target
+    assert a.clauses == b.clauses and a.clauses[2] == (1, 2, 5)

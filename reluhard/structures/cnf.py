@@ -7,7 +7,9 @@ import numpy as np
 
 from reluhard.errors import InvalidParameterError
 
-__all__ = ["clause_arrays", "clause_stats", "clause_matrix", "as_bool_assignment", "to_dimacs_assignment", "falsified_mask", "n_vars", "instance_meta"]
+from .hypergraph import ragged_arrays
+
+__all__ = ["clause_arrays", "clause_arrays_or_none", "clause_stats", "clause_matrix", "as_bool_assignment", "to_dimacs_assignment", "falsified_mask", "n_vars", "instance_meta"]
 
 
 def n_vars(cnf):
@@ -60,6 +62,19 @@ def clause_arrays(cnf):
     lengths = np.fromiter(map(len, clauses), dtype=np.int64, count=len(clauses))
     flat = np.fromiter(chain.from_iterable(clauses), dtype=np.int64, count=int(lengths.sum()))
     return flat, lengths
+
+
+def clause_arrays_or_none(cnf):
+    """``(flat, lengths)`` for a CNF whose clauses are lists/tuples of Python ints, else None.
+
+    The reader's flat arrays (``cnf._reluhard_flat``) are used when present
+    (no clause lists are materialised); otherwise
+    :func:`reluhard.structures.hypergraph.ragged_arrays` decides, so callers can
+    fall back to a clause-by-clause path for other item types.
+    """
+    if getattr(cnf, "_reluhard_flat", None) is not None:
+        return clause_arrays(cnf)
+    return ragged_arrays(cnf.clauses)
 
 
 def clause_matrix(cnf, width=3):
