@@ -54,14 +54,19 @@ def sample_k_subsets(rng, n, m, k):
     the already chosen ones in increasing order. O(m k^2) time, no rejection,
     so the number of random draws depends only on (n, m, k).
     """
-    out = np.empty((m, k), dtype=np.int64)
+    cols = []  # the chosen values so far, sorted across columns (row-wise)
     for j in range(k):
         x = rng.integers(0, n - j, size=m, dtype=np.int64)
-        chosen = np.sort(out[:, :j], axis=1)
-        for i in range(j):
-            x += x >= chosen[:, i]
-        out[:, j] = x
-    out.sort(axis=1)
+        for c in cols:  # shift past the chosen values, in increasing order
+            x += x >= c
+        for i in range(len(cols)):  # insert x, keeping the columns sorted (compare-exchange)
+            lo = np.minimum(cols[i], x)
+            np.maximum(cols[i], x, out=x)
+            cols[i] = lo
+        cols.append(x)
+    out = np.empty((m, k), dtype=np.int64)
+    for j, c in enumerate(cols):
+        out[:, j] = c
     return out
 
 

@@ -158,8 +158,10 @@ def _literals(rng, var, sigma, quiet, k):
     """Attach signs to 0-based variable rows: uniform, or per the planted pattern."""
     m = len(var)
     if sigma is None:
-        negative = rng.integers(0, 2, size=(m, k), dtype=np.int8).astype(bool)
-        return np.where(negative, -(var + 1), var + 1)
+        negative = rng.integers(0, 2, size=(m, k), dtype=np.int8).view(bool)
+        lit = var + 1
+        np.negative(lit, out=lit, where=negative)
+        return lit
     # a pattern is a k-bit mask of the literals that sigma makes true;
     # 0 (all false) is excluded, and for quiet planting also 2^k - 1 (all true)
     high = 2**k - 1 if quiet else 2**k

@@ -41,7 +41,7 @@ import numpy as np
 
 from reluhard.errors import InvalidParameterError
 
-from reluhard.structures.cnf import as_bool_assignment, instance_meta, to_dimacs_assignment
+from reluhard.structures.cnf import as_bool_assignment, clause_arrays_or_none, instance_meta, to_dimacs_assignment
 from reluhard.structures.hypergraph import ragged_arrays, ragged_tuples, row_sort_order
 from .base import Reduction
 from .sources import MAXSAT
@@ -153,7 +153,7 @@ def params(cnf, raw):
     Vectorised over the flat literal array (clause by clause only for clauses
     that are not lists/tuples of Python ints).
     """
-    lits = ragged_arrays(cnf.clauses)
+    lits = clause_arrays_or_none(cnf)
     if lits is None:
         for i, c in enumerate(cnf.clauses):
             _check_cnf_clause(i, c)
@@ -166,7 +166,7 @@ def params(cnf, raw):
             i = int(np.argmax(bad))
             _check_cnf_clause(i, cnf.clauses[i])
         n = _n_vars(cnf, flat)
-    return {"n": n, "z": n + 1, "m": len(cnf.clauses)}
+    return {"n": n, "z": n + 1, "m": len(cnf.clauses) if lits is None else len(lits[1])}
 
 
 def forward(cnf, p):
@@ -176,7 +176,7 @@ def forward(cnf, p):
     stable sort of (clause, literal) pairs, and z is placed by index arithmetic.
     """
     z = p["z"]
-    lits = ragged_arrays(cnf.clauses) if type(z) is int and z < 2**63 else None
+    lits = clause_arrays_or_none(cnf) if type(z) is int and z < 2**63 else None
     if lits is None:  # other literal types: clause by clause
         clauses = tuple(tuple(dict.fromkeys(int(lit) for lit in c)) + (z,) for c in cnf.clauses)
     else:

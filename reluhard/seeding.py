@@ -3,11 +3,12 @@
 ``as_generator`` turns None / int / SeedSequence / Generator into a
 ``numpy.random.Generator``; ``spawn`` derives independent child streams;
 ``draw_seed`` picks a fresh recorded seed when a user gives none.
+
+numpy is imported inside the functions that need it, so the CLI can
+validate a seed without paying numpy's import (``reluhard --help``).
 """
 
 import secrets
-
-import numpy as np
 
 from .errors import InvalidParameterError
 
@@ -18,6 +19,12 @@ def check_seed(seed):
     """Validate a user-given seed: None or a non-negative int."""
     if seed is None:
         return None
+    if type(seed) is int:  # the common case, decided without importing numpy
+        if seed < 0:
+            raise InvalidParameterError(f"seed must be a non-negative integer, got {seed}")
+        return seed
+    import numpy as np
+
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
         raise InvalidParameterError(f"seed must be a non-negative integer, got {seed!r}")
     if seed < 0:
@@ -34,6 +41,8 @@ def as_generator(seed=None):
         A Generator is returned unchanged (so callers can share a stream);
         anything else seeds a new PCG64 generator.
     """
+    import numpy as np
+
     if isinstance(seed, np.random.Generator):
         return seed
     if isinstance(seed, np.random.SeedSequence):
@@ -43,6 +52,8 @@ def as_generator(seed=None):
 
 def spawn(seed, n):
     """``n`` independent generators derived from ``seed`` (SeedSequence.spawn)."""
+    import numpy as np
+
     if isinstance(seed, np.random.Generator):
         return seed.spawn(n)
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(check_seed(seed))

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["loss_grad", "loss_only"]
+__all__ = ["loss_grad", "loss_only", "best_single_start"]
 
 
 def loss_only(X, y, c, W, a):
@@ -26,3 +26,16 @@ def loss_grad(X, XT, y, c, W, a, fit_a=True):
     dW = (XT @ G).T
     da = R.T @ cr if fit_a else None
     return float(np.dot(c, r * r)), dW, da
+
+
+def best_single_start(X, y, c, starts, d):
+    """(loss, w) of the best one-ReLU start network (positive output weight); (inf, None) when none fits."""
+    best_L, best_w = np.inf, None
+    for net in starts:
+        net = net.as_float()
+        if net.weights.shape == (1, d) and net.output_weights[0] > 0:
+            w = net.weights[0] * net.output_weights[0]
+            L = loss_only(X, y, c, w[None, :], np.ones(1))
+            if L < best_L:
+                best_L, best_w = L, w
+    return best_L, best_w

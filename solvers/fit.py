@@ -13,6 +13,7 @@ from scipy.optimize import minimize
 from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
 from reluhard.seeding import as_generator, check_seed
+from reluhard.threads import limit_blas_threads
 
 from ._loss import loss_grad, loss_only
 from .base import FitResult, as_problem
@@ -22,23 +23,43 @@ __all__ = ["fit_gd"]
 _LBFGS = {"maxiter": 1500, "maxcor": 20, "gtol": 1e-10, "ftol": 1e-13}
 
 
-def _polish(X, XT, y, c, W0, a0, fit_a):
+class _Deadline(Exception):
+    """Raised inside an L-BFGS-B objective once the fit's wall-clock budget is spent."""
+
+
+def _polish(X, XT, y, c, W0, a0, fit_a, deadline=None):
+    """One L-BFGS-B run from (W0, a0); returns (W, a, hit) with hit True when the deadline stopped it.
+
+    The deadline is checked at every loss evaluation (one evaluation costs
+    O(k nnz(X))), so a budget is honoured to within one evaluation; the
+    best point evaluated so far is returned.
+    """
     k, d = W0.shape
+    best = [np.inf, None]
 
     def fun(theta):
+        if deadline is not None and best[1] is not None and time.perf_counter() > deadline:
+            raise _Deadline
         W = theta[: k * d].reshape(k, d)
         a = theta[k * d:] if fit_a else a0
         L, dW, da = loss_grad(X, XT, y, c, W, a, fit_a)
+        if L < best[0]:
+            best[0], best[1] = L, theta.copy()
         g = dW.ravel() if not fit_a else np.concatenate([dW.ravel(), da])
         return L, g
 
     theta0 = W0.ravel() if not fit_a else np.concatenate([W0.ravel(), a0])
-    res = minimize(fun, theta0, jac=True, method="L-BFGS-B", options=_LBFGS)
-    W = res.x[: k * d].reshape(k, d)
-    a = res.x[k * d:] if fit_a else a0
-    return W, a
+    try:
+        x = minimize(fun, theta0, jac=True, method="L-BFGS-B", options=_LBFGS).x
+        hit = False
+    except _Deadline:
+        x, hit = best[1], True
+    W = x[: k * d].reshape(k, d)
+    a = x[k * d:] if fit_a else a0
+    return W, a, hit
 
 
+@limit_blas_threads(1)
 def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=None, init_scale=1.0, jitter=0.1, target=None, **_):
     """Multi-restart L-BFGS fit of f(x) = sum_j a_j relu(w_j . x).
 
@@ -53,7 +74,9 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
         Random restarts (in addition to each structured start and one jittered
         copy of it).
     time_limit : float or None
-        Wall-clock budget in seconds; restarts stop when it is reached.
+        Wall-clock budget in seconds, checked at every loss evaluation (also
+        inside a restart): the fit stops when it is reached and returns the
+        best network evaluated so far.
     seed : int
         Seeds the random starts (same seed -> same result when no time limit cuts in).
     starts : iterable of Network
@@ -65,8 +88,8 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
 
     Returns
     -------
-    FitResult with the best network found; ``complete`` is False when the time
-    limit stopped the restarts early.
+    FitResult with the best network found; ``complete`` is False (and
+    ``extra["budget_hit"]`` True) when the time limit stopped the restarts early.
 
     Notes
     -----
@@ -104,15 +127,19 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
     best = (np.inf, None, None)
     done = 0
     complete = True
+    interrupted = False
     for W0, a0 in inits:
         if deadline is not None and time.perf_counter() > deadline and done > 0:
             complete = False
             break
-        W, a = _polish(X, XT, y, c, W0, a0, fit_a)
+        W, a, hit = _polish(X, XT, y, c, W0, a0, fit_a, deadline)
         L = loss_only(X, y, c, W, a)
         done += 1
         if L < best[0]:
             best = (L, W, a)
+        if hit:
+            complete, interrupted = False, True
+            break
         if target is not None and best[0] <= float(target) + 1e-12 * max(1.0, abs(float(target))):
             break
     L, W, a = best
@@ -128,5 +155,6 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
         seconds=time.perf_counter() - t0,
         seed=seed,
         status="feasible",
-        extra={"restarts_run": done, "structured_starts": n_struct},
+        extra={"restarts_run": done, "restarts_planned": len(inits), "structured_starts": n_struct, "budget_hit": not complete,
+               "interrupted_restart": interrupted},
     )

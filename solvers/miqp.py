@@ -24,13 +24,35 @@ import numpy as np
 
 from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
+from reluhard.threads import limit_blas_threads
 
-from ._loss import loss_only
+from ._loss import best_single_start, loss_only
 from .base import FitResult, as_problem, box_arrays, require
 
 __all__ = ["fit_miqp"]
 
 
+def _unsolved(X, y, c, starts, d, t0, seed, status, extra):
+    """The result when the budget ran out before SCIP could start: the best start, no bound."""
+    best_w = best_single_start(X, y, c, starts, d)[1]
+    best_w = np.zeros(d) if best_w is None else best_w
+    L = loss_only(X, y, c, best_w[None, :], np.ones(1))
+    return FitResult(
+        method="miqp",
+        network=Network(best_w[None, :], np.ones(1)),
+        loss=L,
+        mean_loss=L / float(c.sum()),
+        proven_optimal=False,
+        dual_bound=None,
+        complete=False,
+        seconds=time.perf_counter() - t0,
+        seed=seed,
+        status=status,
+        extra=extra,
+    )
+
+
+@limit_blas_threads(1)
 def fit_miqp(data, *, box=None, time_limit=60.0, absgap=1e-5, seed=0, starts=(), meta=None, k=1, verbose=False, **_):
     """Globally minimise the single-ReLU loss with SCIP (pyscipopt).
 
@@ -39,7 +61,10 @@ def fit_miqp(data, *, box=None, time_limit=60.0, absgap=1e-5, seed=0, starts=(),
     data : TrainingSet or (X, y, sample_weight[, meta])
     box : run-length box, {"lo", "hi"} dict, a float B (|w_j| <= B), or None for meta['box']
     time_limit : float
-        SCIP's own limit (``limits/time``); a run that hits it returns
+        Wall-clock budget for the whole call: model building checks it every
+        1024 rows (a budget spent while building returns the best start with
+        complete=False, status "timeout" and ``extra["budget_hit"]``), and
+        SCIP gets what is left as ``limits/time``; a run that hits it returns
         complete=False with SCIP's dual bound at that point.
     absgap : float
         ``limits/absgap``.
@@ -64,7 +89,7 @@ def fit_miqp(data, *, box=None, time_limit=60.0, absgap=1e-5, seed=0, starts=(),
     model = scip.Model("relu-miqp")
     if not verbose:
         model.hideOutput()
-    model.setParam("limits/time", float(time_limit))
+    deadline = np.inf if time_limit is None else t0 + float(time_limit)
     model.setParam("limits/absgap", float(absgap))
     model.setParam("randomization/randomseedshift", int(seed or 0))
     w = [model.addVar(name=f"w{j}", lb=float(lo[j]), ub=float(hi[j])) for j in range(d)]
@@ -73,6 +98,9 @@ def fit_miqp(data, *, box=None, time_limit=60.0, absgap=1e-5, seed=0, starts=(),
     M = absX @ amax + 1.0
     r = []
     for i in range(N):
+        if not i & 1023 and time.perf_counter() > deadline:
+            return _unsolved(X, y, c, starts, d, t0, seed, "timeout",
+                             {"engine": "scip", "budget_hit": True, "rows_built": i, "rows": N})
         s, e = X.indptr[i], X.indptr[i + 1]
         z = scip.quicksum(float(X.data[t]) * w[X.indices[t]] for t in range(s, e))
         ri = model.addVar(name=f"r{i}", lb=0.0, ub=float(M[i]))
@@ -104,6 +132,11 @@ def fit_miqp(data, *, box=None, time_limit=60.0, absgap=1e-5, seed=0, starts=(),
                 model.setSolVal(sol, v, 1.0 if z0[i] > 0 else 0.0)
         model.setSolVal(sol, t, float(loss_only(X, y, c, w0[None, :], np.ones(1))) + 1e-9)
         model.addSol(sol, free=True)
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        return _unsolved(X, y, c, starts, d, t0, seed, "timeout", {"engine": "scip", "budget_hit": True, "rows_built": N, "rows": N})
+    if np.isfinite(left):
+        model.setParam("limits/time", float(left))
     model.optimize()
     status = model.getStatus()
     dual = float(model.getDualbound())
@@ -125,5 +158,6 @@ def fit_miqp(data, *, box=None, time_limit=60.0, absgap=1e-5, seed=0, starts=(),
         seconds=time.perf_counter() - t0,
         seed=seed,
         status=status,
-        extra={"engine": "scip", "scip_objective": float(model.getObjVal()) if model.getNSols() else None, "absgap": absgap},
+        extra={"engine": "scip", "scip_objective": float(model.getObjVal()) if model.getNSols() else None, "absgap": absgap,
+               "budget_hit": status == "timelimit"},
     )

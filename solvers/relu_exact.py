@@ -22,7 +22,6 @@ and enumeration stops once the bound reaches the incumbent. This uses the
 theorem, so tests that *check* the theorem run with ``prune=False``.
 """
 
-import itertools
 import time
 
 import numpy as np
@@ -30,8 +29,9 @@ from scipy.optimize import minimize
 
 from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
+from reluhard.threads import limit_blas_threads
 
-from ._loss import loss_only
+from ._loss import best_single_start, loss_only
 from .base import FitResult, as_problem, box_arrays
 
 __all__ = ["fit_orthant", "fit_exact", "is_orthant_decomposable", "cell_minima"]
@@ -110,6 +110,16 @@ def cell_minima(data, signs, *, radius=None):
     return out, W
 
 
+def _cell_signs(idx, p, d):
+    """Column signs (rows, length d) of the cells ``idx``: cell i has sign -1 on p[j] iff bit p.size-1-j of i is set
+    (the order of ``itertools.product((1, -1), repeat=p.size)``)."""
+    bits = (np.asarray(idx, dtype=np.int64)[:, None] >> np.arange(p.size - 1, -1, -1, dtype=np.int64)[None, :]) & 1
+    signs = np.ones((len(idx), d))
+    signs[:, p] = 1.0 - 2.0 * bits
+    return signs
+
+
+@limit_blas_threads(1)
 def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cell_bound=None, pruned_by=None, box=None, seed=None):
     """Exact single-ReLU minimum by orthant enumeration (see module docstring).
 
@@ -153,27 +163,23 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
     lo, hi = (np.full(d, -np.inf), np.full(d, np.inf)) if B is None else B
     t0 = time.perf_counter()
 
-    # incumbent from the starts
-    best_L, best_w = np.inf, None
-    for net in starts:
-        net = net.as_float()
-        if net.weights.shape == (1, d) and net.output_weights[0] > 0:
-            w = net.weights[0] * net.output_weights[0]
-            L = loss_only(X, y, c, w[None, :], np.ones(1))
-            if L < best_L:
-                best_L, best_w = L, w
+    best_L, best_w = best_single_start(X, y, c, starts, d)  # incumbent from the starts
 
-    patterns = np.array(list(itertools.product((1.0, -1.0), repeat=p.size)), dtype=float) if p.size else np.ones((1, 0))
-    signs = np.ones((patterns.shape[0], d))
-    signs[:, p] = patterns
+    n_cells = 2 ** p.size
     cell_lb = None
-    if prune:
-        cell_lb = None if cell_bound is None else cell_bound(X, y, c, signs)
-        if cell_lb is None:
+    if prune:  # the caller's cell bounds, streamed over blocks of cells (one float per cell is kept)
+        if cell_bound is None:
             raise InvalidParameterError("pruning needs a cell lower bound that applies to these data (the reduction that built them declares none)")
+        cell_lb = np.empty(n_cells)
+        for start in range(0, n_cells, 1 << 14):
+            block = _cell_signs(np.arange(start, min(start + (1 << 14), n_cells)), p, d)
+            b = cell_bound(X, y, c, block)
+            if b is None:
+                raise InvalidParameterError("pruning needs a cell lower bound that applies to these data (the reduction that built them declares none)")
+            cell_lb[start: start + len(block)] = b
         order = np.argsort(cell_lb, kind="stable")
     else:
-        order = np.arange(signs.shape[0])
+        order = range(n_cells)
 
     dual = np.inf
     solved = pruned = 0
@@ -192,7 +198,7 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
             else:
                 rigorous = False
             break
-        s = signs[idx]
+        s = _cell_signs(np.array([idx]), p, d)[0]
         clo, chi = lo.copy(), hi.copy()
         splus, sminus = s > 0, s < 0
         sp_ = np.zeros(d, dtype=bool)
@@ -236,17 +242,20 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
         seconds=time.perf_counter() - t0,
         seed=None,
         status="optimal" if proven else ("timeout" if not complete else "no-box"),
-        extra={"engine": "orthant", "cells": int(signs.shape[0]), "cells_solved": int(solved), "cells_pruned": int(pruned), "pruned_by": (pruned_by or "cell bound") if prune else None},
+        extra={"engine": "orthant", "cells": int(n_cells), "cells_solved": int(solved), "cells_pruned": int(pruned), "pruned_by": (pruned_by or "cell bound") if prune else None},
     )
 
 
+@limit_blas_threads(1)
 def fit_exact(data, *, meta=None, orthant=False, k=1, time_limit=None, starts=(), prune=False, cell_bound=None, pruned_by=None,
               box=None, seed=0, absgap=1e-5):
-    """``--method exact``: orthant enumeration where it applies, else the SCIP MIQP.
+    """``--method exact``: a sign-cell search where it applies, else the SCIP MIQP.
 
-    ``orthant=True`` (the reduction's :class:`~reluhard.reductions.base.ExactPolicy`
-    says so) forces orthant enumeration; otherwise it is used for small
-    orthant-decomposable single-ReLU data (d <= 16).
+    Sign-cell data (every positive-label point has one non-zero coordinate;
+    ``orthant=True`` when the reduction's :class:`~reluhard.reductions.base.ExactPolicy`
+    says so, otherwise d <= 16): by default the theorem-free branch-and-bound
+    (:func:`reluhard.solvers.relu_bnb.fit_bnb`); ``prune=True`` enumerates orthants
+    pruned by the caller's ``cell_bound`` (a reduction theorem, named in ``pruned_by``).
     """
     from .base import offered
 
@@ -254,7 +263,11 @@ def fit_exact(data, *, meta=None, orthant=False, k=1, time_limit=None, starts=()
     kw = dict(k=k, time_limit=time_limit, starts=starts, prune=prune, cell_bound=cell_bound, pruned_by=pruned_by, box=box,
               seed=seed, absgap=absgap)
     if orthant or (k == 1 and is_orthant_decomposable(X, y) and X.shape[1] <= 16):
-        return fit_orthant((X, y, c, meta), **offered(fit_orthant, kw))
+        if prune:
+            return fit_orthant((X, y, c, meta), **offered(fit_orthant, kw))
+        from .relu_bnb import fit_bnb
+
+        return fit_bnb((X, y, c, meta), **offered(fit_bnb, kw))
     if prune:
         raise InvalidParameterError("pruning applies to orthant enumeration only; these data go to the SCIP MIQP")
     from .miqp import fit_miqp

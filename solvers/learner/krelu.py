@@ -19,6 +19,7 @@ from scipy.optimize import minimize
 
 from reluhard.errors import InvalidParameterError
 from reluhard.seeding import as_generator, check_seed
+from reluhard.threads import limit_blas_threads
 
 from ._problem import _ball_points, prepare, project_ball
 from .lattice import adaptive_params, covering_radius, iter_lattice
@@ -196,6 +197,7 @@ def _incumbent_k(prob, k, W, n_restarts, rng, deadline, clock):
     return best
 
 
+@limit_blas_threads(1)
 def learn_krelu(X, y, sample_weight=None, *, eps, k=2, W=1.0, time_limit=None, seed=None, n_restarts=20, m=None,
                 incumbent=True, assume_realizable=False):
     """Properly learn f(x) = sum_j a_j relu(w_j . x), ||w_j|| <= 1, ||a||_1 <= W (Algorithm B).

@@ -17,6 +17,7 @@ import numpy as np
 
 from reluhard.errors import InvalidParameterError
 from reluhard.seeding import check_seed
+from reluhard.threads import limit_blas_threads
 
 from ._problem import Scorer, U32, incumbent_relu, polish_relu, prepare, project_ball
 from .bnb import branch_and_bound
@@ -97,6 +98,7 @@ def scan_lattice(prob, m, h, *, deadline=None, clock=time.perf_counter, block=No
     return {"complete": complete, "c": best_c, "L": best_L, "root_lb": root_lb, "n": n}
 
 
+@limit_blas_threads(1)
 def learn_relu(X, y, sample_weight=None, *, eps, mode="bnb", time_limit=None, seed=None,
                params="adaptive", m=None, n_restarts=20, max_open=2_000_000, incumbent=True):
     """Properly learn one ReLU x -> relu(w . x), ||w|| <= 1, to additive mean-loss error eps.
