@@ -21,7 +21,56 @@ from reluhard.errors import InvalidParameterError
 from ._loss import loss_only
 from .base import FitResult, as_problem, require
 
-__all__ = ["fit_relu_ball"]
+__all__ = ["fit_relu_ball", "fit_krelu_box"]
+
+
+def _solve(X, y, c, signs, bound, *, rho2=None, fixed=None, time_limit=60.0, absgap=1e-6, seed=0, verbose=False):
+    """SCIP model of min sum_i c_i (sum_j a_j r_ij - y_i)^2 with r_ij = relu(w_j . x_i),
+    |w_jl| <= bound, optionally sum_l w_1l^2 <= rho2 (k = 1) and fixed coordinates of w_1."""
+    scip = require("pyscipopt")
+    X = X.tocsr()
+    N, d = X.shape
+    k = len(signs)
+    fixed = dict(fixed or {})
+    model = scip.Model("relu-miqcp")
+    if not verbose:
+        model.hideOutput()
+    model.setParam("limits/time", float(time_limit))
+    model.setParam("limits/absgap", float(absgap))
+    model.setParam("randomization/randomseedshift", int(seed or 0))
+    W = []
+    for j in range(k):
+        row = []
+        for l in range(d):
+            if j == 0 and l in fixed:
+                row.append(model.addVar(name=f"w{j}_{l}", lb=float(fixed[l]), ub=float(fixed[l])))
+            else:
+                row.append(model.addVar(name=f"w{j}_{l}", lb=-float(bound), ub=float(bound)))
+        W.append(row)
+    if rho2 is not None:
+        model.addCons(scip.quicksum(v * v for v in W[0]) <= float(rho2))
+    M = abs(X) @ np.full(d, float(bound)) + 1.0
+    res = []
+    for i in range(N):
+        s, e = X.indptr[i], X.indptr[i + 1]
+        out = 0
+        for j in range(k):
+            z = scip.quicksum(float(X.data[t]) * W[j][X.indices[t]] for t in range(s, e))
+            r = model.addVar(name=f"r{i}_{j}", lb=0.0, ub=float(M[i]))
+            model.addCons(r >= z)
+            if k > 1 or y[i] > 0:  # one ReLU with label <= 0 needs no binary (r = max(0, z) at the optimum)
+                b = model.addVar(name=f"b{i}_{j}", vtype="B")
+                model.addCons(r <= z + float(M[i]) * (1 - b))
+                model.addCons(r <= float(M[i]) * b)
+            out = out + float(signs[j]) * r
+        res.append(out - float(y[i]))
+    t = model.addVar(name="t", lb=0.0, ub=None)
+    model.addCons(scip.quicksum(float(c[i]) * res[i] * res[i] for i in range(N)) <= t)
+    model.setObjective(t, "minimize")
+    model.optimize()
+    Wv = np.array([[model.getSolVal(model.getBestSol(), v) for v in row] for row in W]) if model.getNSols() else np.zeros((k, d))
+    dual = float(model.getDualbound())
+    return model.getStatus(), Wv, (dual if np.isfinite(dual) else None)
 
 
 def fit_relu_ball(data, *, rho2, fixed=None, time_limit=60.0, absgap=1e-6, seed=0, meta=None, verbose=False):
@@ -45,56 +94,34 @@ def fit_relu_ball(data, *, rho2, fixed=None, time_limit=60.0, absgap=1e-6, seed=
     if not (rho2 > 0 and math.isfinite(rho2)):
         raise InvalidParameterError(f"the ball radius^2 must be positive and finite, got {rho2}")
     X, y, c, meta = as_problem(data, meta)
-    X = X.tocsr()
-    N, d = X.shape
-    rho = math.sqrt(float(rho2))
-    fixed = dict(fixed or {})
-    scip = require("pyscipopt")
     t0 = time.perf_counter()
-    model = scip.Model("relu-ball")
-    if not verbose:
-        model.hideOutput()
-    model.setParam("limits/time", float(time_limit))
-    model.setParam("limits/absgap", float(absgap))
-    model.setParam("randomization/randomseedshift", int(seed or 0))
-    w = []
-    for j in range(d):
-        if j in fixed:
-            v = float(fixed[j])
-            w.append(model.addVar(name=f"w{j}", lb=v, ub=v))
-        else:
-            w.append(model.addVar(name=f"w{j}", lb=-rho, ub=rho))
-    model.addCons(scip.quicksum(wj * wj for wj in w) <= float(rho2))
-    M = abs(X) @ np.full(d, rho) + 1.0
-    r = []
-    for i in range(N):
-        s, e = X.indptr[i], X.indptr[i + 1]
-        z = scip.quicksum(float(X.data[t]) * w[X.indices[t]] for t in range(s, e))
-        ri = model.addVar(name=f"r{i}", lb=0.0, ub=float(M[i]))
-        model.addCons(ri >= z)
-        if y[i] > 0:
-            b = model.addVar(name=f"b{i}", vtype="B")
-            model.addCons(ri <= z + float(M[i]) * (1 - b))
-            model.addCons(ri <= float(M[i]) * b)
-        r.append(ri)
-    t = model.addVar(name="t", lb=0.0, ub=None)
-    model.addCons(scip.quicksum(float(c[i]) * (r[i] - float(y[i])) * (r[i] - float(y[i])) for i in range(N)) <= t)
-    model.setObjective(t, "minimize")
-    model.optimize()
-    status = model.getStatus()
-    dual = float(model.getDualbound())
-    wv = np.array([model.getSolVal(model.getBestSol(), v) for v in w]) if model.getNSols() > 0 else np.zeros(d)
-    L = loss_only(X, y, c, wv[None, :], np.ones(1))
+    status, Wv, dual = _solve(X, y, c, [1.0], math.sqrt(float(rho2)), rho2=rho2, fixed=fixed,
+                              time_limit=time_limit, absgap=absgap, seed=seed, verbose=verbose)
+    L = loss_only(X, y, c, Wv, np.ones(1))
     return FitResult(
-        method="miqp-ball",
-        network=Network(wv[None, :], np.ones(1)),
-        loss=L,
-        mean_loss=L / float(c.sum()),
-        proven_optimal=status in ("optimal", "gaplimit"),
-        dual_bound=dual if np.isfinite(dual) else None,
-        complete=status in ("optimal", "gaplimit"),
-        seconds=time.perf_counter() - t0,
-        seed=seed,
-        status=status,
-        extra={"engine": "scip", "rho2": float(rho2), "fixed": {str(k): v for k, v in fixed.items()}},
+        method="miqp-ball", network=Network(Wv, np.ones(1)), loss=L, mean_loss=L / float(c.sum()),
+        proven_optimal=status in ("optimal", "gaplimit"), dual_bound=dual,
+        complete=status in ("optimal", "gaplimit"), seconds=time.perf_counter() - t0, seed=seed, status=status,
+        extra={"engine": "scip", "rho2": float(rho2), "fixed": {str(k): v for k, v in dict(fixed or {}).items()}},
+    )
+
+
+def fit_krelu_box(data, *, signs, bound, time_limit=60.0, absgap=1e-6, seed=0, meta=None, verbose=False):
+    """Globally minimise sum_i c_i (sum_j a_j relu(w_j . x_i) - y_i)^2 over the box |w_jl| <= bound,
+    output weights a = ``signs`` fixed (by homogeneity +-1 covers every a once the box scales).
+
+    Returns FitResult(method="miqp-krelu"); SCIP's dual bound is a proven lower bound on the box minimum.
+    """
+    if not (bound > 0 and math.isfinite(bound)):
+        raise InvalidParameterError(f"the weight bound must be positive and finite, got {bound}")
+    X, y, c, meta = as_problem(data, meta)
+    a = np.asarray([float(v) for v in signs])
+    t0 = time.perf_counter()
+    status, Wv, dual = _solve(X, y, c, a, bound, time_limit=time_limit, absgap=absgap, seed=seed, verbose=verbose)
+    L = loss_only(X, y, c, Wv, a)
+    return FitResult(
+        method="miqp-krelu", network=Network(Wv, a), loss=L, mean_loss=L / float(c.sum()),
+        proven_optimal=status in ("optimal", "gaplimit"), dual_bound=dual,
+        complete=status in ("optimal", "gaplimit"), seconds=time.perf_counter() - t0, seed=seed, status=status,
+        extra={"engine": "scip", "bound": float(bound), "signs": a.tolist()},
     )
