@@ -175,8 +175,8 @@ def test_decoder_guarantee_below_eps_on_colourable_instances():
         net = img.lift([0, 1, 0, 1])
         below = 0
         for _ in range(30):
-            W = np.asarray(net.weights, dtype=float) + rng.normal(scale=0.02, size=np.shape(net.weights))
-            a = np.asarray(net.output_weights, dtype=float) * rng.uniform(0.9, 1.1, size=k)
+            W = np.asarray(net.weights, dtype=float) + rng.normal(scale=0.004, size=np.shape(net.weights))
+            a = np.asarray(net.output_weights, dtype=float) * rng.uniform(0.99, 1.01, size=k)
             noisy = Network(W, a)
             L = float_loss(img.target, noisy)
             g = img.reduction.steps[-1].guarantee(C4, img.params, noisy, L)
