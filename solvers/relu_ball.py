@@ -102,7 +102,7 @@ def fit_relu_ball(data, *, rho2, fixed=None, time_limit=60.0, absgap=1e-6, seed=
         method="miqp-ball", network=Network(Wv, np.ones(1)), loss=L, mean_loss=L / float(c.sum()),
         proven_optimal=status in ("optimal", "gaplimit"), dual_bound=dual,
         complete=status in ("optimal", "gaplimit"), seconds=time.perf_counter() - t0, seed=seed, status=status,
-        extra={"engine": "scip", "rho2": float(rho2), "fixed": {str(k): v for k, v in dict(fixed or {}).items()}},
+        extra={"engine": "scip", "absgap": absgap, "rho2": float(rho2), "fixed": {str(k): v for k, v in dict(fixed or {}).items()}},
     )
 
 

@@ -240,8 +240,14 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, box
 
 
 def fit_exact(data, *, meta=None, **kw):
-    """``--method exact``: orthant enumeration for R1-type data, else the SCIP MIQP."""
+    """``--method exact``: orthant enumeration for R1-type data, the SCIP ball MIQCP when the
+    reduction's claim is over a weight ball (meta ``ball``), else the SCIP MIQP."""
     X, y, c, meta = as_problem(data, meta)
+    if isinstance(meta.get("ball"), dict) and kw.get("k", 1) == 1:
+        from .relu_ball import fit_relu_ball
+
+        return fit_relu_ball((X, y, c, meta), rho2=float(meta["ball"]["rho2"]),
+                             time_limit=float(kw.get("time_limit") or 60.0), seed=int(kw.get("seed") or 0))
     if meta.get("data_type") == "r1" or (kw.get("k", 1) == 1 and is_orthant_decomposable(X, y) and X.shape[1] <= 16):
         kw.pop("k", None)
         return fit_orthant((X, y, c, meta), **kw)
