@@ -111,7 +111,7 @@ def test_k2_bound_is_attained_by_dropping_one_vertex(H, v):
     assert best == KS.eps_raw(img.params) == 1
 
 
-@pytest.mark.parametrize("H", [C3, C5] + ([K4, FANO] if n_cases(0, 1) else []))
+@pytest.mark.parametrize("H", [C3, C5] + ([K4] if n_cases(0, 1) else []))
 def test_k2_exact_box_minimum_is_at_least_eps(H):
     """SCIP over |w| <= 4 for each sign pattern (a in {+1,-1}^2 covers every real a by homogeneity)."""
     img = _img(H, 2)
@@ -119,8 +119,8 @@ def test_k2_exact_box_minimum_is_at_least_eps(H):
     for signs in ([1, 1], [1, -1], [-1, -1]):
         r = fit_krelu_box(img.target, signs=signs, bound=4, time_limit=120)
         assert r.proven_optimal and r.dual_bound >= e - 1e-5
-        if signs == [1, 1]:
-            assert abs(r.loss - e) <= 1e-6  # attained: the bound is the minimum
+        if signs == [1, 1] and H is not K4:  # H - v is 2-colourable: the bound is the minimum
+            assert abs(r.loss - e) <= 1e-6
 
 
 @pytest.mark.parametrize("H,k", [(C3, 3), (C5, 2)] + ([(C5, 3), (FANO, 3), (K4, 4)] if n_cases(0, 1) else []))
