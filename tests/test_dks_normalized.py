@@ -231,3 +231,18 @@ def test_fits_on_multipartite_graphs_respect_soundness(b, r, kappa):
     best = _ball_fits(img, restarts=n_cases(6, 40))
     assert best <= float(bnd.completeness) + 1e-6  # the lifted best kappa-set is among the starts
     assert best >= float(bnd.soundness) - 1e-6
+
+
+def test_verify_and_fitters_respect_the_weight_ball():
+    """verify uses the ball MIQCP and projects gd fits into the ball (meta 'ball')."""
+    from reluhard.solvers.fit import fit_gd
+    from reluhard.verify import verify
+
+    G = multipartite_no(3, 3, 4)
+    rep = verify(G, "dks-relu", options={"kappa": 4, "variant": "normalized"}, time_limit=60, restarts=5)
+    assert rep["checks"] and all(rep["checks"].values())
+    assert rep["fits"]["exact"]["method"] == "miqp-ball"
+    img = REDUCTION.apply(G, kappa=4, variant="normalized")
+    res = fit_gd(img.target, restarts=5, seed=0)
+    assert float(np.sum(np.asarray(res.network.weights, dtype=float) ** 2)) <= 5 * (1 + 1e-12)
+    assert res.loss >= float(img.bounds().soundness) - 1e-6
