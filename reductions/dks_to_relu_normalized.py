@@ -14,8 +14,9 @@ have squared norm <= 17 and the certified mean-loss gap is
 
     eps = delta C / (17 (kappa + 1) W),   W = A + 2 n mu + C(n, 2),
 
-i.e. Theta(delta kappa / n^2) at fixed (kappa, delta) on dense graphs (mu is
-4(min(n, 4 kappa) - 1 + Delta) + mu3(kappa, delta), Delta the maximum degree),
+i.e. Theta(delta / (kappa n^2)) at fixed (kappa, delta) on dense graphs (mu is
+5(min(n, 4 kappa + 1) - 1 + Delta) + mu3(kappa, delta), Delta the maximum degree,
+and A = (4 kappa + 6)^2 |E|),
 against the locality obstruction eps <= 2 C / W that every reduction whose
 pair points carry mass 1/W each obeys (``docs/reductions/dks-relu-normalized.md``).
 
@@ -35,11 +36,10 @@ Maps
 ----
 forward : (G, kappa) -> the rows above (1 + 2n + C(n,2) rows, n + 1 columns).
 lift    : S -> w_0 = 1, t = 1_S;  L(lift S) = n mu + |E| + C(|S|,2) - 2 E(S).
-decode  : any w -> S = {v : t_v >= (3 w_0 - 1)/4}; pad with the largest t_v
+decode  : any w -> S = {v : t_v >= w_0/2}; pad with the largest t_v
           if |S| <= kappa, else peel minimum-degree vertices of G[S].
 bounds  : completeness c + 2 missing (lift of the best kappa-set), c = n mu + |E| - C;
-          soundness c + delta C over the ball ||w||^2 <= kappa + 1: **proved**
-          on the anchored slice w_0 = 1, **checked** (exact SCIP) for free w_0.
+          soundness c + delta C over the ball ||w||^2 <= kappa + 1 (**proved**).
 """
 
 from fractions import Fraction
@@ -68,6 +68,7 @@ __all__ = [
     "mu_needed",
     "anchor_weight",
     "normalisation",
+    "provable_box",
     "locality_bound",
     "starts",
     "POINT_NORM_SQ",
@@ -80,31 +81,36 @@ POINT_NORM_SQ = 17
 # ---------------------------------------------------------------- parameters
 
 def mu3(kappa, delta, n=None):
-    """The cardinality part of mu (exact, independent of n for n >= 4 kappa).
+    """The cardinality part of mu (exact, independent of n once n >= 4 kappa + 2).
 
-    mu3 = max over 1 <= j <= min(3 kappa, n - kappa) of
-    ((1 - 3 delta/2) j (2 kappa + j - 1)/2 - delta C/2) (kappa + j)/j^2, and 0 if all are <= 0.
-    It makes mu3 j^2/(kappa + j) >= (1 - 3delta/2)(C(kappa+j,2) - C) - delta C/2,
-    the step that replaces R4's cardinality gadget by the weight ball.
+    mu3 = max(mu3_up, 4 mu3_down), the two cases of the soundness proof:
+
+    * w_0 >= 1 (here sum_{v in S} s_v^2 <= kappa): mu3_up = max over 1 <= j <= 3 kappa of
+      (1 - delta) (C(kappa + j, 2) - C) (kappa + j)/j^2;
+    * w_0 < 1 (budget kappa' < kappa + 1/2): mu3_down = max over 1 <= j <= 3 kappa + 1 of
+      ((1 - 3 delta/2)(C(kappa + j, 2) - C) - delta C/2)(kappa + j)/j^2, times 4 because
+      the distance to the ball is only >= j^2/(16 (kappa + j)) there.
+
+    Values <= 0 count as 0; j is also capped by n - kappa. Both parts decrease in delta.
     """
     d = frac(delta)
     C = comb(kappa, 2)
-    jmax = 3 * kappa if n is None else min(3 * kappa, n - kappa)
-    best = Fraction(0)
-    for j in range(1, jmax + 1):
-        need = (1 - Fraction(3, 2) * d) * Fraction(j * (2 * kappa + j - 1), 2) - d * C / 2
-        best = max(best, need * Fraction(kappa + j, j * j))
-    return best
+    cap = (lambda j: True) if n is None else (lambda j: j <= n - kappa)
+    up = max([Fraction(0)] + [(1 - d) * Fraction(j * (2 * kappa + j - 1), 2) * Fraction(kappa + j, j * j)
+                              for j in range(1, 3 * kappa + 1) if cap(j)])
+    down = max([Fraction(0)] + [((1 - Fraction(3, 2) * d) * Fraction(j * (2 * kappa + j - 1), 2) - d * C / 2)
+                                * Fraction(kappa + j, j * j) for j in range(1, 3 * kappa + 2) if cap(j)])
+    return max(up, 4 * down)
 
 
 def mu_needed(n, kappa, delta, max_degree):
-    """mu = 4(min(n, 4 kappa) - 1 + Delta) + mu3: the vertex-gadget weight of the proof."""
-    return 4 * (min(n, 4 * kappa) - 1 + max_degree) + mu3(kappa, delta, n)
+    """mu = 5(min(n, 4 kappa + 1) - 1 + Delta) + mu3: the vertex-gadget weight of the proof."""
+    return 5 * (min(n, 4 * kappa + 1) - 1 + max_degree) + mu3(kappa, delta, n)
 
 
-def anchor_weight(n, mu, n_edges):
-    """A = max(|E|, n mu): A >= |E| proves the case w_0 <= 0; n mu doubles the gadgets' own anchoring."""
-    return max(Fraction(n_edges), n * frac(mu))
+def anchor_weight(kappa, n_edges):
+    """A = (4 kappa + 6)^2 |E|: w_0 >= 5/4 or w_0 < 1 - 1/(4 kappa + 6) then costs >= |E| (proof, cases b, d)."""
+    return Fraction((4 * kappa + 6) ** 2 * max(n_edges, 1))
 
 
 def params(G, raw):
@@ -145,7 +151,7 @@ def params(G, raw):
         "delta_source": source,
         "params": "proven",
         "mu": mu,
-        "A": anchor_weight(n, mu, len(E)),
+        "A": anchor_weight(kappa, len(E)),
         "rho2": kappa + 1,
         "n": n,
         "n_edges": int(len(E)),
@@ -201,10 +207,24 @@ def forward(G, p):
     }
     b = bounds(G, p, {})
     meta["bounds"] = b.to_json()
-    r = float(np.sqrt(p["rho2"])) + 1e-3
-    meta["box"] = [[-r, r, n + 1]]
+    meta["box"] = provable_box(p, plain._upper_bound(p, b))
     meta.update(normalisation(p))
     return TrainingSet(X, y, sw, den, meta)
+
+
+def provable_box(p, U):
+    """A box containing every w of the ball with L(w) <= U (so a minimiser over the ball), padded by 1e-3.
+
+    Anchor: A (w_0 - 1)^2 <= U. Gadgets: n mu + mu (|2 t_v - w_0| - 1)^2 <= U, so with
+    r = sqrt((U - n mu)/mu), t_v lies in [(w_0 - 1 - r)/2, (w_0 + 1 + r)/2]; and |w_j| <= sqrt(kappa + 1).
+    """
+    n, mu, A, R = p["n"], frac(p["mu"]), frac(p["A"]), float(np.sqrt(p["rho2"]))
+    U = frac(U)
+    r = float(np.sqrt(max(float((U - n * mu) / mu), 0.0)))
+    a = float(np.sqrt(float(U / A)))
+    lo0, hi0 = max(1 - a, -R), min(1 + a, R)
+    pad = 1e-3
+    return [[lo0 - pad, hi0 + pad, 1], [max((lo0 - 1 - r) / 2, -R) - pad, min((hi0 + 1 + r) / 2, R) + pad, n]]
 
 
 def lift(G, p, S):
@@ -217,14 +237,14 @@ def lift(G, p, S):
 
 
 def decode(G, p, network):
-    """Any single-ReLU network -> a kappa-set: S = {v : t_v >= (3 w_0 - 1)/4}, then pad or peel (as R4)."""
+    """Any single-ReLU network -> a kappa-set: S = {v : t_v >= w_0/2}, then pad or peel (as R4)."""
     W = np.asarray(network.weights)
     if W.shape != (1, p["n"] + 1):
         raise InvalidParameterError(f"dks-relu decodes a single ReLU on {p['n'] + 1} inputs, got weights of shape {W.shape}")
     w = W[0]
     kappa, n = p["kappa"], p["n"]
     t = [w[i + 1] for i in range(n)]
-    thr = (3 * w[0] - 1) / 4
+    thr = w[0] / 2
     S = [v for v in range(n) if t[v] >= thr]
     if len(S) <= kappa:
         rest = sorted((v for v in range(n) if t[v] < thr), key=lambda v: (-t[v], v))
@@ -248,7 +268,7 @@ def bounds(G, p, cert):
     cert = plain._merged_cert(p, cert)
     base = {"kappa": p["kappa"], "C": C, "variant": "normalized", "mu": frac_str(p["mu"]), "A": frac_str(p["A"]),
             "rho2": p["rho2"], "yes_value_c": frac_str(c), "delta_params": frac_str(p["delta"]),
-            "status": "proved on the anchored slice w_0 = 1 of the ball; checked (exact SCIP) for free w_0"}
+            "status": "proved over the whole ball (docs/reductions/dks-relu-normalized.md §2)"}
     e = cert.get("max_edges")
     if e is not None and e == C:
         return Bounds(completeness=c, soundness=None,
@@ -274,9 +294,8 @@ def bounds(G, p, cert):
 def decoder_guarantee(G, p, network, loss, cert=None, *, tol=1e-7):
     """missing(S*) <= max(L - c, delta C), and < delta C if L < c + delta C, for w in the ball.
 
-    Proved on the anchored slice w_0 = 1 (the R4 argument with the ball step);
-    checked, not proved, for free w_0. A network outside the ball is outside
-    the claim (returns None).
+    Proved over the ball (the R4 argument with the ball step, for every w_0); a
+    network outside the ball is outside the claim (returns None).
     """
     w = np.asarray(network.weights)[0]
     if float(sum(float(x) ** 2 for x in w)) > p["rho2"] * (1 + 1e-9):
@@ -294,7 +313,7 @@ def decoder_guarantee(G, p, network, loss, cert=None, *, tol=1e-7):
         holds, bound = missing <= slack + t, slack
     return Guarantee(missing, bound if exact else float(bound), bool(holds),
                      f"decoded set {[int(v) for v in S]} misses {missing} edges; bound max(L - c, delta C) = "
-                     f"{float(max(slack, dC)):.6g} (proved for w_0 = 1; checked for free w_0)")
+                     f"{float(max(slack, dC)):.6g} (proved over the ball)")
 
 
 def starts(G, p, S, seed=None):
@@ -338,8 +357,8 @@ def normalisation(p):
         "gap": frac_str(gap),
         "eps": frac_str(gap / Z),
         "eps_float": float(gap / Z),
-        "eps_status": "proved on the anchored slice w_0 = 1; checked (exact SCIP) for free w_0",
-        "eps_scaling": "Theta(delta kappa / n^2) at fixed (kappa, delta) (pair points of mass 1/W each)",
+        "eps_status": "proved (soundness over the whole weight ball)",
+        "eps_scaling": "Theta(delta/(kappa n^2)) at fixed (kappa, delta) (pair points of mass 1/W each)",
         "locality_bound": frac_str(loc),
         "locality_bound_float": float(loc),
         "relative_gap": frac_str(gap / c) if c > 0 else None,

@@ -19,14 +19,15 @@ from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
 
 from ._loss import loss_only
-from .base import FitResult, as_problem, require
+from .base import FitResult, as_problem, box_arrays, require
 
 __all__ = ["fit_relu_ball", "fit_krelu_box"]
 
 
-def _solve(X, y, c, signs, bound, *, rho2=None, fixed=None, time_limit=60.0, absgap=1e-6, seed=0, verbose=False):
+def _solve(X, y, c, signs, bound, *, rho2=None, fixed=None, box=None, time_limit=60.0, absgap=1e-6, seed=0, verbose=False):
     """SCIP model of min sum_i c_i (sum_j a_j r_ij - y_i)^2 with r_ij = relu(w_j . x_i),
-    |w_jl| <= bound, optionally sum_l w_1l^2 <= rho2 (k = 1) and fixed coordinates of w_1."""
+    |w_jl| <= bound, optionally sum_l w_1l^2 <= rho2 (k = 1), a box (lo, hi) for w_1 and
+    fixed coordinates of w_1."""
     scip = require("pyscipopt")
     X = X.tocsr()
     N, d = X.shape
@@ -38,18 +39,16 @@ def _solve(X, y, c, signs, bound, *, rho2=None, fixed=None, time_limit=60.0, abs
     model.setParam("limits/time", float(time_limit))
     model.setParam("limits/absgap", float(absgap))
     model.setParam("randomization/randomseedshift", int(seed or 0))
-    W = []
-    for j in range(k):
-        row = []
-        for l in range(d):
-            if j == 0 and l in fixed:
-                row.append(model.addVar(name=f"w{j}_{l}", lb=float(fixed[l]), ub=float(fixed[l])))
-            else:
-                row.append(model.addVar(name=f"w{j}_{l}", lb=-float(bound), ub=float(bound)))
-        W.append(row)
+    lo = np.full((k, d), -float(bound))
+    hi = np.full((k, d), float(bound))
+    if box is not None:
+        lo[0], hi[0] = np.maximum(lo[0], box[0]), np.minimum(hi[0], box[1])
+    for l, v in fixed.items():
+        lo[0, l] = hi[0, l] = float(v)
+    W = [[model.addVar(name=f"w{j}_{l}", lb=float(lo[j, l]), ub=float(hi[j, l])) for l in range(d)] for j in range(k)]
     if rho2 is not None:
         model.addCons(scip.quicksum(v * v for v in W[0]) <= float(rho2))
-    M = abs(X) @ np.full(d, float(bound)) + 1.0
+    M = abs(X) @ np.maximum(np.abs(lo), np.abs(hi)).max(axis=0) + 1.0
     res = []
     for i in range(N):
         s, e = X.indptr[i], X.indptr[i + 1]
@@ -73,7 +72,7 @@ def _solve(X, y, c, signs, bound, *, rho2=None, fixed=None, time_limit=60.0, abs
     return model.getStatus(), Wv, (dual if np.isfinite(dual) else None)
 
 
-def fit_relu_ball(data, *, rho2, fixed=None, time_limit=60.0, absgap=1e-6, seed=0, meta=None, verbose=False):
+def fit_relu_ball(data, *, rho2, fixed=None, box=None, time_limit=60.0, absgap=1e-6, seed=0, meta=None, verbose=False):
     """Globally minimise the single-ReLU loss over {w : ||w||^2 <= rho2} with SCIP.
 
     Parameters
@@ -83,6 +82,9 @@ def fit_relu_ball(data, *, rho2, fixed=None, time_limit=60.0, absgap=1e-6, seed=
         Squared radius of the ball (> 0).
     fixed : dict or None
         Coordinates held at given values (e.g. {0: 1.0}).
+    box : run-length box, {"lo", "hi"} dict, or None
+        A box known to contain a minimiser over the ball (e.g. meta ``box`` of
+        ``dks-relu --variant normalized``); intersected with the ball's bounding box.
     time_limit, absgap : float
         SCIP's ``limits/time`` and ``limits/absgap``.
 
@@ -95,7 +97,8 @@ def fit_relu_ball(data, *, rho2, fixed=None, time_limit=60.0, absgap=1e-6, seed=
         raise InvalidParameterError(f"the ball radius^2 must be positive and finite, got {rho2}")
     X, y, c, meta = as_problem(data, meta)
     t0 = time.perf_counter()
-    status, Wv, dual = _solve(X, y, c, [1.0], math.sqrt(float(rho2)), rho2=rho2, fixed=fixed,
+    B = box_arrays(box, X.shape[1])
+    status, Wv, dual = _solve(X, y, c, [1.0], math.sqrt(float(rho2)), rho2=rho2, fixed=fixed, box=B,
                               time_limit=time_limit, absgap=absgap, seed=seed, verbose=verbose)
     L = loss_only(X, y, c, Wv, np.ones(1))
     return FitResult(

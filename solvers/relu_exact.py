@@ -246,7 +246,7 @@ def fit_exact(data, *, meta=None, **kw):
     if isinstance(meta.get("ball"), dict) and kw.get("k", 1) == 1:
         from .relu_ball import fit_relu_ball
 
-        return fit_relu_ball((X, y, c, meta), rho2=float(meta["ball"]["rho2"]),
+        return fit_relu_ball((X, y, c, meta), rho2=float(meta["ball"]["rho2"]), box=meta.get("box"),
                              time_limit=float(kw.get("time_limit") or 60.0), seed=int(kw.get("seed") or 0))
     if meta.get("data_type") == "r1" or (kw.get("k", 1) == 1 and is_orthant_decomposable(X, y) and X.shape[1] <= 16):
         kw.pop("k", None)
