@@ -108,7 +108,7 @@ OPTIONS = (
     Option("lam", "rational", None, "cardinality-gadget weight lambda (--params custom)"),
     Option("anchor", "rational", None, "anchor weight A (--params custom)"),
     Option("variant", "choice", "plain", "plain | normalized (unit-ball data, weight ball ||w||^2 <= kappa+1 as the "
-           "cardinality constraint; eps = Theta(delta kappa/n^2))", choices=("plain", "normalized")),
+           "cardinality constraint; eps = Theta(delta/(kappa n^2)))", choices=("plain", "normalized")),
 )
 
 
