@@ -72,7 +72,7 @@ def _solve(X, y, c, signs, bound, *, rho2=None, fixed=None, box=None, time_limit
     return model.getStatus(), Wv, (dual if np.isfinite(dual) else None)
 
 
-def fit_relu_ball(data, *, rho2, fixed=None, box=None, time_limit=60.0, absgap=1e-6, seed=0, meta=None, verbose=False):
+def fit_relu_ball(data, *, rho2, fixed=None, box=None, time_limit=60.0, absgap=1e-5, seed=0, meta=None, verbose=False):
     """Globally minimise the single-ReLU loss over {w : ||w||^2 <= rho2} with SCIP.
 
     Parameters
@@ -109,7 +109,7 @@ def fit_relu_ball(data, *, rho2, fixed=None, box=None, time_limit=60.0, absgap=1
     )
 
 
-def fit_krelu_box(data, *, signs, bound, time_limit=60.0, absgap=1e-6, seed=0, meta=None, verbose=False):
+def fit_krelu_box(data, *, signs, bound, time_limit=60.0, absgap=1e-5, seed=0, meta=None, verbose=False):
     """Globally minimise sum_i c_i (sum_j a_j relu(w_j . x_i) - y_i)^2 over the box |w_jl| <= bound,
     output weights a = ``signs`` fixed (by homogeneity +-1 covers every a once the box scales).
 

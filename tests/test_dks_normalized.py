@@ -242,7 +242,7 @@ def test_verify_and_fitters_respect_the_weight_ball():
     from reluhard.solvers.fit import fit_gd
     from reluhard.verify import verify
 
-    G = multipartite_no(3, 3, 4)
+    G = multipartite_no(2, 3, 4)  # K_{2,2,2}, kappa = 4: best 4-set spans 5 edges
     rep = verify(G, "dks-relu", options={"kappa": 4, "variant": "normalized"}, time_limit=60, restarts=5)
     assert rep["checks"] and all(rep["checks"].values())
     assert rep["fits"]["exact"]["method"] == "miqp-ball"
