@@ -108,7 +108,18 @@ OPTIONS = (
     Option("mu", "rational", None, "vertex-gadget weight mu (--params custom)"),
     Option("lam", "rational", None, "cardinality-gadget weight lambda (--params custom)"),
     Option("anchor", "rational", None, "anchor weight A (--params custom)"),
+    Option("variant", "choice", "plain", "plain | normalized (unit-ball data, weight ball ||w||^2 <= kappa+1 as the "
+           "cardinality constraint; eps = Theta(delta/(kappa n^2)))", choices=("plain", "normalized")),
 )
+
+
+def _normalized(p):
+    """The normalised construction's module when p belongs to it (``--variant normalized``), else None."""
+    if p.get("variant") != "normalized":
+        return None
+    from . import dks_to_relu_normalized
+
+    return dks_to_relu_normalized
 
 
 # ---------------------------------------------------------------- parameters
@@ -224,6 +235,10 @@ def _delta_from_cert(cert, C):
 
 def params(G, raw):
     """Validate options, read the certificate, and fix mu, lam, A exactly."""
+    if raw.get("variant") == "normalized":
+        from . import dks_to_relu_normalized
+
+        return dks_to_relu_normalized.params(G, raw)
     n, E = edge_array(G)
     Adj = adjacency(n, E)
     meta = instance_meta(G)
@@ -297,6 +312,9 @@ def forward(G, p):
     1 + 2n + 2 + C(n,2) rows, n + 1 columns, 1 + 2n + 2(n + [n != 2 kappa]) + 3 C(n,2)
     non-zeros; built with numpy index arithmetic in O(n^2).
     """
+    N = _normalized(p)
+    if N is not None:
+        return N.forward(G, p)
     n, kappa, E = p["n"], p["kappa"], p["_E"]
     N2 = n * (n - 1) // 2
     u, v = np.triu_indices(n, 1)
@@ -342,6 +360,9 @@ def forward(G, p):
 
 def lift(G, p, S):
     """Vertex set S (0-based ids, any size) -> w_0 = 1, w_v = +1 on S, -1 off S (exact)."""
+    N = _normalized(p)
+    if N is not None:
+        return N.lift(G, p, S)
     S = check_vertex_set(S, p["n"], "lifted set")
     w = np.full(p["n"] + 1, -1, dtype=object)
     w[0] = 1
@@ -363,6 +384,9 @@ def decode(G, p, network):
     remaining w_v (ties: smaller id), else delete minimum-degree vertices of
     G[S] (ties: smaller w_v, then smaller id) until kappa remain.
     """
+    N = _normalized(p)
+    if N is not None:
+        return N.decode(G, p, network)
     w = _weights(p, network)
     kappa, n = p["kappa"], p["n"]
     wv = [w[i + 1] for i in range(n)]
@@ -382,6 +406,9 @@ def value(G, S):
 
 def lift_loss(p, S):
     """The integral formula n mu + |E| + C(|S|,2) - 2E(S) + 4 lam (|S| - kappa)^2 (exact)."""
+    N = _normalized(p)
+    if N is not None:
+        return N.lift_loss(p, S)
     S = check_vertex_set(S, p["n"])
     s = len(S)
     return (p["n"] * frac(p["mu"]) + p["n_edges"] + comb(s, 2) - 2 * edges_in(p["_Adj"], S)
@@ -414,6 +441,9 @@ def bounds(G, p, cert):
     ``best_edges`` (a known set), ``delta`` (a NO promise). Without any, the
     instance metadata is used, then the promise ``p['delta']``.
     """
+    N = _normalized(p)
+    if N is not None:
+        return N.bounds(G, p, cert)
     C, c, mu, lam, A = p["C"], _yes_value(p), p["mu"], p["lam"], p["A"]
     cert = _merged_cert(p, cert)
     base = {"kappa": p["kappa"], "C": C, "params": p["params"], "mu": frac_str(mu), "lam": frac_str(lam),
@@ -458,6 +488,9 @@ def decoder_guarantee(G, p, network, loss, cert=None, *, tol=1e-7):
     hard-constrained loss; for the soft loss this is the *checked, unproved*
     claim of the design note (a failure is a counterexample to it).
     """
+    N = _normalized(p)
+    if N is not None:
+        return N.decoder_guarantee(G, p, network, loss, cert, tol=tol)
     S = decode(G, p, network)
     C, c, delta = p["C"], _yes_value(p), p["delta"]
     missing = C - edges_in(p["_Adj"], S)
@@ -501,6 +534,9 @@ def starts(G, p, S, seed=None):
     """Structured start points: lifted kappa-sets (greedy and random), drift
     points of larger dense sets (peeled from V, so balanced on multipartite
     graphs), and negative-anchor points w_v = -1, w_0 = -t."""
+    N = _normalized(p)
+    if N is not None:
+        return N.starts(G, p, S, seed)
     rng = np.random.default_rng(seed)
     n, kappa, Adj = p["n"], p["kappa"], p["_Adj"]
     out = [lift(G, p, peel_to(Adj, range(n), kappa))]

@@ -72,7 +72,7 @@ from fractions import Fraction
 import numpy as np
 import scipy.sparse as sp
 
-from reluhard.data import Network, TrainingSet
+from reluhard.data import Network, TrainingSet, frac_str
 from reluhard.errors import InvalidParameterError
 
 from reluhard.structures.hypergraph import check_hypergraph, make_hypergraph, monochromatic
@@ -96,6 +96,8 @@ __all__ = [
 OPTIONS = (
     Option("k", "int", 2, "number of ReLUs (>= 2)", minimum=2),
     Option("no-gadget", "flag", False, "omit the positivity gadget (k >= 3); at k >= 4 the claim then fails"),
+    Option("variant", "choice", "plain", "plain | normalized (same data; meta adds the certified loss gap eps of a "
+           "non-2-colourable H and the unit-ball scale; decode = the quantitative decoder)", choices=("plain", "normalized")),
 )
 
 
@@ -118,6 +120,7 @@ def params(h, raw):
         "n_clique": K,
         "n_features": n + K + (2 if gadget else 0),
         "M": max(1, max_edge - 1),
+        "variant": raw.get("variant") or "plain",
         "_csr": csr,
     }
 
@@ -196,7 +199,15 @@ def forward(h, p):
         "claim_proved": claim_holds(p),
     }
     meta["bounds"] = bounds(h, p, _instance_cert(h, csr)).to_json()
-    return TrainingSet(X, y, np.ones(len(y), dtype=np.int64), 1, meta)
+    target = TrainingSet(X, y, np.ones(len(y), dtype=np.int64), 1, meta)
+    if p["variant"] == "normalized":
+        from . import krelu_soundness
+
+        meta["options"]["variant"] = "normalized"
+        meta["variant"] = "normalized"
+        Wl = np.asarray(lift(h, p, [0] * n).weights)
+        meta.update(krelu_soundness.normalisation(p, target, int(sum(int(x) ** 2 for x in Wl.ravel()))))
+    return target
 
 
 def _instance_cert(h, csr):
@@ -237,7 +248,12 @@ def sign_cuts(h, p, network):
 
 
 def decode(h, p, network):
-    """Soundness: any network -> the sign cut of the ReLU with the fewest monochromatic edges."""
+    """Soundness: any network -> the sign cut of the ReLU with the fewest monochromatic edges
+    (``--variant normalized``: the quantitative decoder of :mod:`~reluhard.reductions.krelu_soundness`)."""
+    if p.get("variant") == "normalized":
+        from . import krelu_soundness
+
+        return krelu_soundness.decode(h, p, network)
     cuts, n_mono = sign_cuts(h, p, network)
     return cuts[int(np.argmin(n_mono))].tolist()
 
@@ -257,6 +273,12 @@ def bounds(h, p, cert):
     if col is True:
         return Bounds(Fraction(0), Fraction(0), True, assumptions,
                       "H is 2-colourable => the lifted network has loss exactly 0")
+    if col is False and p.get("variant") == "normalized":
+        from . import krelu_soundness
+
+        e = krelu_soundness.eps_raw(p)
+        if e is not None:
+            return Bounds(None, e, False, {**assumptions, "eps_raw": frac_str(e)}, krelu_soundness.statement(p))
     if col is False:
         if proved:
             return Bounds(None, Fraction(0), False, assumptions,
@@ -273,6 +295,15 @@ def decoder_guarantee(h, p, network, loss, cert=None):
     Returns None when the guarantee does not apply: loss != 0 (nothing is proved
     for positive loss) or no gadget at k >= 4.
     """
+    if p.get("variant") == "normalized":
+        from . import krelu_soundness
+
+        e = krelu_soundness.eps_raw(p)
+        if e is None or loss is None or not (loss < e if isinstance(loss, Fraction) else float(loss) < float(e) - 1e-9):
+            return None
+        mono = value(h, decode(h, p, network))
+        return Guarantee(mono, 0, mono == 0, f"loss {float(loss):.6g} < eps_raw = {frac_str(e)} decodes to a colouring "
+                         f"with {mono} monochromatic edges (claim: 0, proved)")
     if not claim_holds(p) or loss is None or loss != 0:
         return None
     mono = value(h, decode(h, p, network))

@@ -128,11 +128,15 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
     done = 0
     complete = True
     interrupted = False
+    # a claim over a weight ball (meta "ball", e.g. dks-relu --variant normalized): fits are projected into it
+    ball = meta.get("ball") if k == 1 and isinstance(meta.get("ball"), dict) else None
     for W0, a0 in inits:
         if deadline is not None and time.perf_counter() > deadline and done > 0:
             complete = False
             break
         W, a, hit = _polish(X, XT, y, c, W0, a0, fit_a, deadline)
+        if ball is not None:
+            W = W * min(1.0, float(np.sqrt(float(ball["rho2"]))) / max(float(np.linalg.norm(W)), 1e-300))
         L = loss_only(X, y, c, W, a)
         done += 1
         if L < best[0]:

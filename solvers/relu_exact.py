@@ -249,7 +249,8 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
 @limit_blas_threads(1)
 def fit_exact(data, *, meta=None, orthant=False, k=1, time_limit=None, starts=(), prune=False, cell_bound=None, pruned_by=None,
               box=None, seed=0, absgap=1e-5):
-    """``--method exact``: a sign-cell search where it applies, else the SCIP MIQP.
+    """``--method exact``: the SCIP ball MIQCP when the reduction's claim is over a weight ball
+    (meta ``ball``), a sign-cell search where it applies, else the SCIP MIQP.
 
     Sign-cell data (every positive-label point has one non-zero coordinate;
     ``orthant=True`` when the reduction's :class:`~reluhard.reductions.base.ExactPolicy`
@@ -262,6 +263,11 @@ def fit_exact(data, *, meta=None, orthant=False, k=1, time_limit=None, starts=()
     X, y, c, meta = as_problem(data, meta)
     kw = dict(k=k, time_limit=time_limit, starts=starts, prune=prune, cell_bound=cell_bound, pruned_by=pruned_by, box=box,
               seed=seed, absgap=absgap)
+    if isinstance(meta.get("ball"), dict) and k == 1:  # the claim is over a weight ball (meta "ball")
+        from .relu_ball import fit_relu_ball
+
+        return fit_relu_ball((X, y, c, meta), rho2=float(meta["ball"]["rho2"]), box=meta.get("box"),
+                             time_limit=float(time_limit or 60.0), seed=int(seed or 0))
     if orthant or (k == 1 and is_orthant_decomposable(X, y) and X.shape[1] <= 16):
         if prune:
             return fit_orthant((X, y, c, meta), **offered(fit_orthant, kw))

@@ -121,8 +121,13 @@ def _rat(z3, v):
     return Fraction(v.numerator_as_long(), v.denominator_as_long())
 
 
-def check_pattern(rows, labels, n_features, n_pos, n_neg, *, timeout_ms=None, symmetry=True, seed=0):
+def check_pattern(rows, labels, n_features, n_pos, n_neg, *, timeout_ms=None, symmetry=True, seed=0, band=None):
     """Decide realizability with ``n_pos`` output weights +1 and ``n_neg`` output weights -1.
+
+    With ``band`` = rho (a positive rational) the question is instead whether
+    some network has every residual strictly inside (-rho, rho); ``unsat`` then
+    proves that every network has a residual of size >= rho, so loss >= rho^2
+    (the quantitative soundness checks of ``hypergraph-krelu --variant normalized``).
 
     Returns
     -------
@@ -145,7 +150,11 @@ def check_pattern(rows, labels, n_features, n_pos, n_neg, *, timeout_ms=None, sy
             r = z3.Real(f"r_{i}_{j}")
             s.add(r >= 0, r >= z, z3.Or(r == 0, r == z))
             terms.append(a[j] * r)
-        s.add(z3.Sum(terms) == z3.RealVal(y) if terms else z3.RealVal(y) == 0)
+        if band is None:
+            s.add(z3.Sum(terms) == z3.RealVal(y) if terms else z3.RealVal(y) == 0)
+        else:
+            out = z3.Sum(terms) if terms else z3.RealVal(0)
+            s.add(out - z3.RealVal(y) < z3.RealVal(band), z3.RealVal(y) - out < z3.RealVal(band))
     if symmetry and used:
         c0 = used[0]
         for lo, hi in ((0, n_pos), (n_pos, k)):

@@ -294,7 +294,7 @@ def test_registry_names():
         assert get_reduction(name).name == name
     chain = get_reduction("sat-krelu")
     assert [s.name for s in chain.steps] == ["sat-nae", "nae-setsplit", "hypergraph-krelu"]
-    assert {o.dest for o in chain.options} == {"k", "no_gadget"}
+    assert {o.dest for o in chain.options} == {"k", "no_gadget", "variant"}
 
 
 # ---------------------------------------------------------------- the named counterexample
