@@ -11,8 +11,11 @@ sum_b c_b r_b^2 / sum_b c_b. One run is at most ``_MAX_STEPS`` full-batch steps
 (or ``_MAX_EPOCHS`` epochs of shuffled mini-batches) and stops early when the
 full-data loss has not improved by a relative 1e-10 for ``_PATIENCE`` checks;
 runs restart with fresh initialisations, cycling over the learning-rate grid,
-until the budget is spent.
+until the budget is spent; one run lasts at most budget / len(grid), so every
+learning rate of the grid is tried.
 """
+
+import time
 
 import numpy as np
 
@@ -33,10 +36,23 @@ def _import_torch():
     return torch
 
 
+def _warm_up(torch):
+    """One tiny forward/backward/step: torch's lazy initialisation (seconds in a fresh process) is not training."""
+    lin = torch.nn.Linear(2, 1, bias=False).double()
+    for opt in (torch.optim.SGD(lin.parameters(), lr=0.0), torch.optim.Adam(lin.parameters(), lr=0.0)):
+        opt.zero_grad()
+        torch.relu(lin(torch.ones(2, 2, dtype=torch.float64))).sum().backward()
+        opt.step()
+
+
 def train_torch(X, y, sample_weight, *, seed, budget, k, optimizer, batch):
-    """Restarted training of the model class with ``optimizer`` ("sgd" or "adam"); see the module docstring."""
+    """Restarted training of the model class with ``optimizer`` ("sgd" or "adam"); see the module docstring.
+
+    The budget counts from after torch's import and a warm-up step (the record's ``seconds`` include both).
+    """
     torch = _import_torch()
     torch.set_num_threads(1)
+    _warm_up(torch)
     tr = Trace(budget)
     Xt = torch.as_tensor(np.array(X, dtype=np.float64))
     yt = torch.as_tensor(np.array(y, dtype=np.float64))
@@ -68,7 +84,9 @@ def train_torch(X, y, sample_weight, *, seed, budget, k, optimizer, batch):
                 tr.offer(float((ct * rf * rf).sum()), hidden.weight.detach().numpy(),
                          np.ones(1) if out is None else out.weight.detach().numpy()[0])
         steps_total = _MAX_STEPS if batch is None else _MAX_EPOCHS * max(1, -(-N // batch))
-        while step < steps_total and stale < _PATIENCE and not tr.out_of_time():
+        # each learning rate of the grid gets its first run within an equal share of the budget
+        run_end = time.perf_counter() + float(budget) / len(LR_GRID)
+        while step < steps_total and stale < _PATIENCE and not tr.out_of_time() and time.perf_counter() < run_end:
             if batch is None:
                 idx = None
             else:

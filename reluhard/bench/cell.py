@@ -202,7 +202,12 @@ def check_record(rec):
 _CTX = None
 
 
-def _context():
+#: imported once by the fork server, so a cell's process starts warm (torch added when a torch cell runs)
+_PRELOAD = ("reluhard.bench.cell", "reluhard.bench.algorithms", "reluhard.bench.instances", "reluhard.reductions",
+            "reluhard.solvers.sat", "scipy.optimize", "pysat.examples.rc2")
+
+
+def _context(preload=()):
     global _CTX
     if _CTX is None:
         import multiprocessing as mp
@@ -212,8 +217,18 @@ def _context():
         if current is not None and current not in methods:
             # a loky worker's global start method is "loky", which a stdlib child cannot re-establish
             mp.set_start_method("forkserver" if "forkserver" in methods else "spawn", force=True)
-        _CTX = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            _CTX = mp.get_context("forkserver")
+            _CTX.set_forkserver_preload(list(_PRELOAD) + list(preload))
+        else:  # pragma: no cover - Windows / macOS without forkserver
+            _CTX = mp.get_context("spawn")
     return _CTX
+
+
+def _has_torch():
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
 
 
 def _child(cell, conn, self_destruct):
@@ -240,7 +255,9 @@ def run_bench_cell_isolated(cell):
     limit = float(cell["time_limit"])
     if mp.current_process().daemon:  # e.g. a dask worker: no children allowed, run here
         return check_record(run_bench_cell(cell))
-    ctx = _context()
+    from .algorithms import TORCH_ALGORITHMS
+
+    ctx = _context(("reluhard.bench._torch_warm",) if cell["algorithm"] in TORCH_ALGORITHMS and _has_torch() else ())
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(cell, send, math.ceil(limit) + 30), daemon=False)
     t0 = time.perf_counter()
