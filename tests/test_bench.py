@@ -249,6 +249,8 @@ def test_hard_family_is_reproducible_and_certified():
     np.testing.assert_array_equal(a.X, b.X)
     assert a.lower_bound == a.completeness == 12 and a.optimum_known and a.tier == "hard"
     assert a.X.shape[1] == 13 and a.combinatorial_optimum == 0
+    other = load_problem(bench_instances.hard_specs([12], [5])[0])
+    assert other.X.shape != a.X.shape or not np.array_equal(other.X, a.X)  # the instance seed matters
     # the decoder values a network on the public source: w = 0 decodes to all-false
     assert a.decoder(as_network(np.zeros((1, 13)), 1, 13)) >= 0
 

@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 __all__ = ["is_bench_records", "make_leaderboard", "make_bench_plots", "BENCH_FIGURES", "leaderboard_rows"]
 
 BENCH_FIGURES = ("success_vs_size", "gap_distribution", "time_to_target")
+_MARKS = ("o", "s", "^", "v", "D", "P", "X", "*")
 
 
 def is_bench_records(records):
@@ -152,8 +153,7 @@ def make_leaderboard(records, *, source=None):
     rows = []
     for inst in insts:
         ref = next(r for r in records if r["instance"] == inst)
-        row = [inst, _fmt(ref.get("certified_lower_bound"), 8) + ("" if ref.get("optimum_known") else " (lb)"
-                                                               if ref.get("certified_lower_bound") is not None else "")]
+        row = [inst, _yardstick(ref)]
         for a in algs:
             rs = [r for r in by.get((inst, a), []) if r["status"] == "ok"]
             if not rs:
@@ -164,7 +164,7 @@ def make_leaderboard(records, *, source=None):
             s = [r["success"] for r in rs if r.get("success") is not None]
             row.append(_fmt(best["loss"], 8) + (f" ({sum(s)}/{len(s)} opt)" if s else ""))
         rows.append(row)
-    lines += _table(["instance", "certified optimum / (lb)", *algs], rows)
+    lines += _table(["instance", "certified optimum (= v), lower bound (≥ v) or upper value (≤ v)", *algs], rows)
     lines.append("")
     reasons = Counter((r["algorithm"], r["skip_reason"]) for r in records if r["status"] == "skipped")
     bad = [r for r in records if r["status"] in ("error", "timeout")]
@@ -174,6 +174,14 @@ def make_leaderboard(records, *, source=None):
         lines += [f"- `{r['algorithm']}` on {r['instance']} seed {r['seed']}: {r['status']}: {(r.get('error') or '')[:160]}" for r in bad[:20]]
         lines.append("")
     return "\n".join(lines)
+
+
+def _yardstick(r):
+    lb, hi = r.get("certified_lower_bound"), r.get("completeness_loss")
+    if r.get("optimum_known"):
+        return f"= {_fmt(lb, 8)}"
+    parts = ([f"≥ {_fmt(lb, 8)}"] if lb is not None else []) + ([f"≤ {_fmt(hi, 8)}"] if hi is not None else [])
+    return ", ".join(parts) or "–"
 
 
 def _panel(r):
@@ -205,17 +213,20 @@ def make_bench_plots(records, outdir, *, figures=BENCH_FIGURES):
                 continue
             fig, axes = plt.subplots(1, len(panels), figsize=(5.4 * len(panels), 4.2), squeeze=False)
             for ax, panel in zip(axes[0], panels):
-                for a in algs:
+                for j, a in enumerate(algs):
                     pts = defaultdict(list)
                     for r in ok:
                         if r["algorithm"] == a and _panel(r) == panel and r.get("success") is not None:
                             pts[r["size"]].append(bool(r["success"]))
                     if pts:
                         xs = sorted(pts)
-                        ax.plot(xs, [sum(pts[x]) / len(pts[x]) for x in xs], marker="o", color=colour[a], label=a)
-                ax.set_ylim(-0.04, 1.04)
+                        off = (j - (len(algs) - 1) / 2) * 0.012  # equal rates side by side, not hidden
+                        ax.plot(xs, [sum(pts[x]) / len(pts[x]) + off for x in xs], marker=_MARKS[j % len(_MARKS)],
+                                ls=("-", "--", ":", "-.")[j % 4], color=colour[a], label=f"{a} ({sum(map(len, pts.values()))} runs)")
+                ax.set_xscale("log")
+                ax.set_ylim(-0.06, 1.06)
                 ax.set_title(panel)
-                ax.set_xlabel("instance size (variables / vertices)")
+                ax.set_xlabel("instance size (variables / vertices; log)")
                 ax.set_ylabel("fraction of runs reaching the certified optimum")
                 ax.legend(fontsize=8)
             fig.tight_layout()
