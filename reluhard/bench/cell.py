@@ -76,13 +76,17 @@ def make_cells(specs, algorithms, seeds, budget):
     """The cells of a benchmark: every (instance spec, algorithm, seed in range(seeds))."""
     from .instances import spec_id
 
+    from .algorithms import TORCH_ALGORITHMS
+
+    # a run with torch cells warms torch in every worker's fork server, whichever cell comes first
+    warm = ["reluhard.bench._torch_warm"] if set(algorithms) & set(TORCH_ALGORITHMS) and _has_torch() else []
     cells = []
     for spec in specs:
         for alg in algorithms:
             for s in range(int(seeds)):
                 cells.append({"kind": "bench", "cell_id": _cell_id(spec, alg, s, float(budget)), "spec": spec,
                               "instance": spec_id(spec), "algorithm": alg, "seed": s, "budget": float(budget),
-                              "time_limit": float(budget) * 1.5 + GRACE})
+                              "time_limit": float(budget) * 1.5 + GRACE, "preload": warm})
     return cells
 
 
@@ -255,9 +259,7 @@ def run_bench_cell_isolated(cell):
     limit = float(cell["time_limit"])
     if mp.current_process().daemon:  # e.g. a dask worker: no children allowed, run here
         return check_record(run_bench_cell(cell))
-    from .algorithms import TORCH_ALGORITHMS
-
-    ctx = _context(("reluhard.bench._torch_warm",) if cell["algorithm"] in TORCH_ALGORITHMS and _has_torch() else ())
+    ctx = _context(tuple(cell.get("preload") or ()))
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(cell, send, math.ceil(limit) + 30), daemon=False)
     t0 = time.perf_counter()
