@@ -28,6 +28,7 @@ COMMANDS = (
     "verify",
     "learn",
     "sweep",
+    "bench",
     "plot",
     "report",
     "suite",

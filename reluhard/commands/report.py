@@ -18,7 +18,12 @@ def run(args):
     from reluhard.sweep.table import latest_by_cell, read_records
 
     records = latest_by_cell(read_records(args.results)[0])
-    text = make_report(records, source=Path(args.results).name, slowest=args.slowest)
+    from reluhard.bench.report import is_bench_records, make_leaderboard
+
+    if is_bench_records(records):  # a 'reluhard bench' table: the leaderboard
+        text = make_leaderboard(records, source=Path(args.results).name)
+    else:
+        text = make_report(records, source=Path(args.results).name, slowest=args.slowest)
     if args.output:
         with atomic_write(args.output) as fh:
             fh.write(text + "\n")

@@ -19,19 +19,19 @@ from .table import RecordWriter, prepare_output
 __all__ = ["run_sweep"]
 
 
-def _iter_local(cells, jobs):
+def _iter_local(cells, jobs, run=run_cell_isolated):
     from reluhard.solvers.base import require
 
     joblib = require("joblib", "joblib")
     if jobs == 1:
         for cell in cells:
-            yield run_cell_isolated(cell)
+            yield run(cell)
         return
     par = joblib.Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")
-    yield from par(joblib.delayed(run_cell_isolated)(c) for c in cells)
+    yield from par(joblib.delayed(run)(c) for c in cells)
 
 
-def _iter_dask(cells, scheduler):
+def _iter_dask(cells, scheduler, run=run_cell_isolated, empty=empty_record):
     from reluhard.solvers.base import require
 
     distributed = require("distributed", "dask[distributed]")
@@ -40,14 +40,14 @@ def _iter_dask(cells, scheduler):
     futures = {}
     try:
         for cell in cells:
-            fut = client.submit(run_cell_isolated, cell, pure=False, key=f"reluhard-cell-{cell['cell_id']}-{time.time_ns()}")
+            fut = client.submit(run, cell, pure=False, key=f"reluhard-cell-{cell['cell_id']}-{time.time_ns()}")
             futures[fut.key] = (fut, cell)
         for fut in distributed.as_completed([f for f, _ in futures.values()]):
             cell = futures[fut.key][1]
             try:
                 yield fut.result()
             except Exception as exc:  # the worker itself failed: record it, never drop the cell
-                rec = empty_record(cell)
+                rec = empty(cell)
                 rec["status"] = "error"
                 rec["error"] = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
                 yield rec
@@ -59,7 +59,8 @@ def _iter_dask(cells, scheduler):
             client.close()
 
 
-def run_sweep(spec, output, *, jobs=1, scheduler=None, resume=False, overwrite=False, progress=True, on_record=None):
+def run_sweep(spec, output, *, jobs=1, scheduler=None, resume=False, overwrite=False, progress=True, on_record=None,
+              run=run_cell_isolated, empty=empty_record, desc="sweep"):
     """Run every unfinished cell of ``spec`` and append its record to ``output``.
 
     Parameters
@@ -78,6 +79,9 @@ def run_sweep(spec, output, *, jobs=1, scheduler=None, resume=False, overwrite=F
         Show a tqdm progress bar with ETA (on stderr).
     on_record : callable or None
         Called with each record after it is written (tests, custom monitors).
+    run, empty : callables
+        How a cell runs (default: a verify cell in a killable worker) and the record of a cell whose
+        dask worker failed; :mod:`reluhard.bench` passes its own (``desc`` labels the progress bar).
 
     Returns
     -------
@@ -104,8 +108,8 @@ def run_sweep(spec, output, *, jobs=1, scheduler=None, resume=False, overwrite=F
         from reluhard.solvers.base import require
 
         tqdm = require("tqdm", "tqdm").tqdm
-        bar = tqdm(total=len(todo), unit="cell", desc="sweep", smoothing=0.1)
-    source = _iter_dask(todo, scheduler) if scheduler is not None else _iter_local(todo, int(jobs))
+        bar = tqdm(total=len(todo), unit="cell", desc=desc, smoothing=0.1)
+    source = _iter_dask(todo, scheduler, run, empty) if scheduler is not None else _iter_local(todo, int(jobs), run)
     try:
         with RecordWriter(output) as writer:
             for rec in source:

@@ -1,0 +1,295 @@
+"""Bench cells: one (instance, algorithm, seed) run, one record; run through the sweep machinery.
+
+:func:`run_bench_cell` runs a cell in this process; :func:`run_bench_cell_isolated`
+in a fresh child process killed a little after the cell's budget (the sweep
+runner's contract: always a record, never a lost cell). A returned loss below a
+certified lower bound is not a record: :func:`run_bench_cell_isolated` raises
+:class:`BoundViolation` (the CLI exits 1).
+
+Record schema ``reluhard.bench/1`` (every key always present, values may be null):
+
+======================= ==================================================================
+cell_id                 sha256 prefix of (instance spec, algorithm, seed, budget): the resume key
+instance                suite row id, or ``hard/planted-r1/n=N/ratio=R/seed=S``
+reduction, tier, answer ``answer`` is the row's yes/no; tier ``hard`` for the hard family
+size                    the source size parameter (sat-relu: n variables)
+n_samples, n_features   training set shape; ``k`` ReLUs of the model class
+algorithm, seed, budget name as given; algorithm seed; seconds of budget
+status                  ok | skipped (not applicable, reason in ``skip_reason``) | error | timeout
+loss, mean_loss         total weighted loss RECOMPUTED by the harness from the returned weights
+claimed_loss            the algorithm's own last claim (trace), for comparison only
+certified_lower_bound   the suite's certified lower bound on min L (float; ``_exact`` "p/q"), or null
+completeness_loss       certified upper bound on min L (the YES value / lift of an optimum), or null
+optimum_known           lower bound = completeness: min L is known exactly
+gap, gap_kind           loss - optimum ("to_optimum") or loss - lower bound ("to_lower_bound"), or null
+gap_to_completeness     loss - completeness_loss (how far above the certified upper value), or null
+success                 optimum known and loss <= optimum (1 + SUCCESS_TOL); else null
+seconds                 wall clock of the algorithm call; ``time_to_best`` from its trace (else = seconds)
+decoded_value           the reduction's decode of the network, valued on the public source instance
+combinatorial_optimum   the certified combinatorial optimum of the row (MaxSAT u, max edges, ...)
+decodes_to_witness      decoded_value == combinatorial_optimum (an optimal witness), or null
+info                    algorithm-specific numbers (restarts, best learning rate, SCIP status, ...)
+error, finished_at, host, reluhard_version
+======================= ==================================================================
+"""
+
+import hashlib
+import json
+import math
+import signal
+import socket
+import time
+import traceback
+from datetime import datetime, timezone
+
+import numpy as np
+
+from reluhard.errors import ReluhardError
+
+__all__ = ["SCHEMA", "SCHEMA_KEYS", "BoundViolation", "make_cells", "run_bench_cell", "run_bench_cell_isolated",
+           "empty_bench_record", "check_record", "VIOLATION_TOL"]
+
+SCHEMA = "reluhard.bench/1"
+SCHEMA_KEYS = (
+    "schema", "cell_id", "instance", "reduction", "tier", "answer", "size", "n_samples", "n_features", "k",
+    "algorithm", "seed", "budget", "status", "skip_reason", "loss", "mean_loss", "claimed_loss",
+    "certified_lower_bound", "certified_lower_bound_exact", "completeness_loss", "optimum_known", "gap", "gap_kind",
+    "gap_to_completeness", "success", "seconds", "time_to_best", "decoded_value", "combinatorial_optimum",
+    "decodes_to_witness", "info", "error", "finished_at", "host", "reluhard_version",
+)
+#: a recomputed loss this far (relative) below a certified lower bound is a violation (float evaluation slack)
+VIOLATION_TOL = 1e-9
+#: seconds granted beyond the budget for loading the instance and decoding, before the worker is killed
+GRACE = 30.0
+
+
+class BoundViolation(ReluhardError):
+    """An algorithm's recomputed loss is below a certified lower bound: a bug in a bound, never a record."""
+
+
+def _cell_id(spec, algorithm, seed, budget):
+    key = json.dumps({"instance": spec, "algorithm": algorithm, "seed": seed, "budget": budget}, sort_keys=True)
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def make_cells(specs, algorithms, seeds, budget):
+    """The cells of a benchmark: every (instance spec, algorithm, seed in range(seeds))."""
+    from .instances import spec_id
+
+    from .algorithms import TORCH_ALGORITHMS
+
+    # a run with torch cells warms torch in every worker's fork server, whichever cell comes first
+    warm = ["reluhard.bench._torch_warm"] if set(algorithms) & set(TORCH_ALGORITHMS) and _has_torch() else []
+    cells = []
+    for spec in specs:
+        for alg in algorithms:
+            for s in range(int(seeds)):
+                cells.append({"kind": "bench", "cell_id": _cell_id(spec, alg, s, float(budget)), "spec": spec,
+                              "instance": spec_id(spec), "algorithm": alg, "seed": s, "budget": float(budget),
+                              "time_limit": float(budget) * 1.5 + GRACE, "preload": warm})
+    return cells
+
+
+def _version():
+    from reluhard import __version__
+
+    return __version__
+
+
+def empty_bench_record(cell):
+    rec = dict.fromkeys(SCHEMA_KEYS)
+    rec.update({"schema": SCHEMA, "cell_id": cell["cell_id"], "instance": cell["instance"], "algorithm": cell["algorithm"],
+                "seed": cell["seed"], "budget": cell["budget"], "info": {}, "host": socket.gethostname(),
+                "reluhard_version": _version()})
+    return rec
+
+
+def _finish(rec):
+    rec["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return rec
+
+
+def _plain(v):
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if not isinstance(v, (str, int, float, bool, type(None))):
+        return str(v)
+    return v
+
+
+def _readonly(a):
+    a = np.array(a, dtype=np.float64, copy=True)
+    a.setflags(write=False)
+    return a
+
+
+def run_bench_cell(cell):
+    """Run one bench cell here and return its record (a violation is a record with status ``violated``,
+    turned into :class:`BoundViolation` by :func:`check_record`)."""
+    from reluhard.data import frac_str
+
+    from .algorithms import BenchFit, NotApplicable, as_network, get_algorithm
+    from .instances import is_success, load_problem
+
+    rec = empty_bench_record(cell)
+    try:
+        prob = load_problem(cell["spec"])
+        rec.update({"reduction": prob.reduction, "tier": prob.tier, "answer": prob.answer, "size": prob.size,
+                    "n_samples": int(prob.X.shape[0]), "n_features": int(prob.X.shape[1]), "k": prob.k,
+                    "combinatorial_optimum": prob.combinatorial_optimum, "optimum_known": prob.optimum_known})
+        lb = prob.lower_bound
+        rec["certified_lower_bound"] = None if lb is None else float(lb)
+        rec["certified_lower_bound_exact"] = None if lb is None else frac_str(lb)
+        rec["completeness_loss"] = None if prob.completeness is None else float(prob.completeness)
+        fn = get_algorithm(cell["algorithm"])
+        X, y, c = _readonly(prob.X), _readonly(prob.y), _readonly(prob.sample_weight)
+        t0 = time.perf_counter()
+        try:
+            out = fn(X, y, c, seed=int(cell["seed"]), budget=float(cell["budget"]), k=int(prob.k))
+        except NotApplicable as exc:
+            rec["status"], rec["skip_reason"] = "skipped", str(exc)
+            return _plain(_finish(rec))
+        rec["seconds"] = round(time.perf_counter() - t0, 4)
+        net = as_network(out, prob.k, prob.X.shape[1])
+        W, a = net.weights.astype(float), net.output_weights.astype(float)
+        r = np.maximum(prob.X @ W.T, 0.0) @ a - prob.y
+        loss = float(np.dot(prob.sample_weight, r * r))
+        rec["loss"] = loss
+        rec["mean_loss"] = loss / float(prob.sample_weight.sum()) if prob.sample_weight.size else 0.0
+        fitted = out if isinstance(out, BenchFit) else None  # (an ndarray has a .trace method: no duck typing)
+        trace = list(fitted.trace) if fitted is not None else []
+        rec["claimed_loss"] = float(trace[-1][1]) if trace else None
+        hit = [t for t, L in trace if L <= loss * (1 + 1e-12) + 1e-12]
+        rec["time_to_best"] = float(hit[0]) if hit else rec["seconds"]
+        rec["info"] = dict(fitted.info) if fitted is not None else {}
+        if lb is not None:
+            if loss < float(lb) - VIOLATION_TOL * max(1.0, abs(float(lb))):
+                rec["status"] = "violated"
+                rec["error"] = (f"BoundViolation: {cell['algorithm']} (seed {cell['seed']}) on {prob.instance} returned "
+                                f"weights with recomputed loss {loss!r} < certified lower bound {frac_str(lb)} = {float(lb)!r}")
+                return _plain(_finish(rec))
+            if prob.optimum_known:
+                rec["gap"], rec["gap_kind"] = loss - float(lb), "to_optimum"
+                rec["success"] = bool(is_success(loss, lb))
+            else:
+                rec["gap"], rec["gap_kind"] = loss - float(lb), "to_lower_bound"
+        if prob.completeness is not None:
+            rec["gap_to_completeness"] = loss - float(prob.completeness)
+        if prob.decoder is not None:
+            val = prob.decoder(net)
+            rec["decoded_value"] = val
+            if val is not None and prob.combinatorial_optimum is not None:
+                rec["decodes_to_witness"] = bool(val == prob.combinatorial_optimum)
+        rec["status"] = "ok"
+    except Exception as exc:  # a failing cell is a record, never a lost cell
+        rec["status"] = "error"
+        rec["error"] = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        rec["info"] = {"traceback": traceback.format_exc(limit=6)}
+    return _plain(_finish(rec))
+
+
+def check_record(rec):
+    """Raise :class:`BoundViolation` for a ``violated`` record; return the record otherwise."""
+    if rec.get("status") == "violated":
+        raise BoundViolation(rec.get("error") or f"{rec.get('algorithm')} beat a certified lower bound on {rec.get('instance')}")
+    return rec
+
+
+# ---------------------------------------------------------------- isolation
+
+_CTX = None
+
+
+#: imported once by the fork server, so a cell's process starts warm (torch added when a torch cell runs)
+_PRELOAD = ("reluhard.bench.cell", "reluhard.bench.algorithms", "reluhard.bench.instances", "reluhard.reductions",
+            "reluhard.solvers.sat", "scipy.optimize", "pysat.examples.rc2")
+
+
+def _context(preload=()):
+    global _CTX
+    if _CTX is None:
+        import multiprocessing as mp
+
+        methods = mp.get_all_start_methods()
+        current = mp.get_start_method(allow_none=True)
+        if current is not None and current not in methods:
+            # a loky worker's global start method is "loky", which a stdlib child cannot re-establish
+            mp.set_start_method("forkserver" if "forkserver" in methods else "spawn", force=True)
+        if "forkserver" in methods:
+            _CTX = mp.get_context("forkserver")
+            _CTX.set_forkserver_preload(list(_PRELOAD) + list(preload))
+        else:  # pragma: no cover - Windows / macOS without forkserver
+            _CTX = mp.get_context("spawn")
+    return _CTX
+
+
+def _has_torch():
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
+
+
+def _child(cell, conn, self_destruct):
+    if hasattr(signal, "alarm"):
+        signal.alarm(int(self_destruct))
+    try:
+        conn.send(run_bench_cell(cell))
+    finally:
+        conn.close()
+
+
+def run_bench_cell_isolated(cell):
+    """Run a cell in a child process killed at ``cell["time_limit"]`` (budget x 1.5 + GRACE) seconds.
+
+    Returns the record (``timeout`` / ``error`` when the child was killed or died).
+
+    Raises
+    ------
+    BoundViolation
+        The recomputed loss is below the certified lower bound.
+    """
+    import multiprocessing as mp
+
+    limit = float(cell["time_limit"])
+    if mp.current_process().daemon:  # e.g. a dask worker: no children allowed, run here
+        return check_record(run_bench_cell(cell))
+    ctx = _context(tuple(cell.get("preload") or ()))
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(cell, send, math.ceil(limit) + 30), daemon=False)
+    t0 = time.perf_counter()
+    proc.start()
+    send.close()
+    rec, timed_out = None, False
+    try:
+        if recv.poll(limit):
+            try:
+                rec = recv.recv()
+            except EOFError:
+                rec = None
+        else:
+            timed_out = True
+    finally:
+        if proc.is_alive() and (timed_out or rec is None):
+            proc.kill()
+        proc.join(5)
+        if proc.is_alive():  # pragma: no cover
+            proc.kill()
+            proc.join()
+        recv.close()
+    if rec is None:
+        rec = empty_bench_record(cell)
+        rec["seconds"] = round(time.perf_counter() - t0, 4)
+        if timed_out:
+            rec["status"] = "timeout"
+            rec["error"] = f"Timeout: the cell exceeded {limit:g} s (budget {cell['budget']:g} s + grace) and was killed"
+        else:
+            rec["status"] = "error"
+            rec["error"] = f"WorkerDied: the cell's worker exited with code {proc.exitcode} before answering"
+        rec = _plain(_finish(rec))
+    return check_record(rec)
