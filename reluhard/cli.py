@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 
+from .commands._common import HelpFormatter
 from .errors import ReluhardError
 
 __all__ = ["main", "COMMANDS"]
@@ -65,7 +66,8 @@ def build_parser(selected=None):
             if exc.name == f"reluhard.commands.{name}":
                 continue  # not built yet
             raise
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
+                           formatter_class=HelpFormatter)
         if mod.NAME == selected:
             mod.add_arguments(p)
             p.set_defaults(_run=mod.run)

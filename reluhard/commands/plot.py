@@ -5,9 +5,10 @@ HELP = "draw the figures of a sweep results table (PNG and PDF)"
 
 
 def add_arguments(p):
-    p.add_argument("results", metavar="RESULTS.jsonl")
+    p.add_argument("results", metavar="RESULTS.jsonl", help="results table written by 'reluhard sweep -o'")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the figures (created if missing)")
-    p.add_argument("--figures", help="comma-separated subset of: loss_vs_optimum, gap_vs_gap, success_vs_ratio, time_vs_size")
+    p.add_argument("--figures", metavar="F[,F...]",
+                   help="comma-separated subset of: loss_vs_optimum, gap_vs_gap, success_vs_ratio, time_vs_size (default: all)")
 
 
 def run(args):

@@ -1,6 +1,6 @@
 """``reluhard reduce REDUCTION INPUT -o T.npz``: apply a reduction, write the training set."""
 
-from ._common import add_reduction_arg, add_reduction_options, collect_options
+from ._common import INPUT_HELP, add_output, add_reduction_arg, add_reduction_options, collect_options, read_source
 
 NAME = "reduce"
 HELP = "map an instance to a ReLU training set (.npz)"
@@ -8,8 +8,8 @@ HELP = "map an instance to a ReLU training set (.npz)"
 
 def add_arguments(p):
     add_reduction_arg(p)
-    p.add_argument("input", metavar="INPUT", help="source instance (DIMACS .cnf[.gz|.xz|.bz2], .clq/.col/edge list, .hgr)")
-    p.add_argument("-o", "--output", required=True, help="output training set (.npz)")
+    p.add_argument("input", metavar="INPUT", help=INPUT_HELP)
+    add_output(p, "output training set (.npz)", required=True, metavar="T.npz")
     add_reduction_options(p)
 
 
@@ -21,7 +21,9 @@ def reduce_to_file(reduction_name, input_path, output, options):
     from reluhard.structures.cnf import instance_meta
 
     red = get_reduction(reduction_name)
-    inst = read_instance(input_path, red.source_kind)
+    suffix = {"cnf": ".cnf", "graph": ".col", "hypergraph": ".hgr"}.get(red.source_kind, ".txt")
+    with read_source(input_path, suffix) as path:
+        inst = read_instance(path, red.source_kind)
     img = red.apply(inst, **options)
     ts = img.target
     meta = dict(ts.meta)
