@@ -58,7 +58,8 @@ def default_methods(img):
     return ["gd"]
 
 
-def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, restarts=30, seed=0, prune=False, oracle_kwargs=None):
+def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, restarts=30, seed=0, prune=False, oracle_kwargs=None,
+           **reduction_options):
     """Verify one instance end to end. Returns the report dict (see module docstring).
 
     Parameters
@@ -71,10 +72,18 @@ def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, 
     restarts : random restarts of the gradient fitter
     prune : let orthant enumeration prune by claim (★) (faster; the dual bound
         then rests on the theorem being checked, and the report says so)
+    **reduction_options : the reduction options as keywords, as ``apply`` takes
+        them (``verify(G, "dks-relu", kappa=5)``); merged over ``options``
     """
+    from reluhard.structures.sources import as_source
+
     t_start = time.perf_counter()
     red = get_reduction(reduction) if isinstance(reduction, str) else reduction
-    options = dict(options or {})
+    unknown = set(reduction_options) - set(red.option_names())
+    if unknown:
+        raise InvalidParameterError(f"reduction {red.name} has no option(s) {', '.join(sorted(unknown))}")
+    options = {**dict(options or {}), **reduction_options}
+    instance = as_source(instance, red.source_kind)
     inconclusive = []
 
     # the oracle sees the reduction options (e.g. kappa for DkS) plus any extra kwargs

@@ -251,3 +251,74 @@ def test_progress_is_silent_off_a_terminal(capsys):
     with progress("x", total=3) as step:
         step()
     assert capsys.readouterr().err == ""
+
+
+# ----------------------------------------------------------------- Python side
+
+
+def test_verify_takes_reduction_options_as_keywords_like_apply():
+    from reluhard.errors import InvalidParameterError
+    from reluhard.verify import verify
+
+    G = planted_clique(8, 0.3, 4, seed=1)
+    rep = verify(G, "dks-relu", kappa=4, methods=["gd"], restarts=1)
+    assert rep["options"]["kappa"] == 4
+    with pytest.raises(InvalidParameterError, match="no option"):
+        verify(G, "dks-relu", kapa=4, methods=["gd"])
+
+
+def test_clause_lists_accepted_wcnf_refused_with_typed_errors():
+    from pysat.formula import CNF, WCNF
+
+    from reluhard.errors import InvalidParameterError
+    from reluhard.reductions import get_reduction
+    from reluhard.verify import verify
+
+    red = get_reduction("sat-relu")
+    clauses = [[1, 2, 3], [-1, 2, -3]]
+    a, b = red.apply(clauses), red.apply(CNF(from_clauses=clauses))
+    assert (a.target.X != b.target.X).nnz == 0
+    assert verify(clauses, "sat-relu", methods=["gd"], restarts=1)["status"] == "ok"
+    w = WCNF()
+    w.append([1, 2, 3], weight=1)
+    for bad in (w, [[1, 0, 2]], [[1, True, 2]], "p cnf 3 1", [1, 2, 3]):
+        with pytest.raises(InvalidParameterError):
+            red.apply(bad)
+    with pytest.raises(InvalidParameterError, match="WCNF"):
+        verify(w, "sat-relu", methods=["gd"])
+    import networkx as nx
+
+    with pytest.raises(InvalidParameterError, match="networkx.Graph"):
+        get_reduction("dks-relu").apply(nx.DiGraph([(0, 1)]), kappa=2, delta=1)
+
+
+def test_python_errors_name_the_keyword_not_the_flag():
+    from reluhard.errors import InvalidParameterError
+    from reluhard.reductions import get_reduction
+
+    G = gnp(8, 0.3, seed=1)
+    with pytest.raises(InvalidParameterError, match=r"delta=D") as e:
+        get_reduction("dks-relu").apply(G, kappa=3)
+    assert "pass --delta" not in str(e.value)
+    with pytest.raises(InvalidParameterError, match=r"min_unsat=U"):
+        get_reduction("sat-relu").apply(random_ksat(5, 30, k=3, seed=1), variant="gap")
+
+
+def test_install_hints_name_the_right_extra(monkeypatch):
+    import importlib
+
+    from reluhard.errors import SolverUnavailableError
+    from reluhard.solvers import base
+
+    real = importlib.import_module
+
+    def fake(name, *a, **k):
+        if name.split(".")[0] in ("tqdm", "matplotlib", "joblib", "torch", "pyscipopt", "z3", "cnfgen"):
+            raise ImportError(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(base.importlib, "import_module", fake)
+    for mod, extra in [("tqdm", "sweep"), ("matplotlib", "sweep"), ("joblib", "sweep"), ("torch", "torch"),
+                       ("pyscipopt", "exact"), ("z3", "exact"), ("cnfgen", "cnfgen")]:
+        with pytest.raises(SolverUnavailableError, match=rf"reluhard\[{extra}\]"):
+            base.require(mod)
