@@ -22,6 +22,7 @@ __all__ = ["main", "COMMANDS"]
 #: subcommand modules, in the order ``--help`` lists them
 COMMANDS = (
     "generate",
+    "convert",
     "info",
     "reduce",
     "solve",

@@ -12,6 +12,8 @@ import sys
 from reluhard.errors import InvalidParameterError
 from reluhard.seeding import check_seed, draw_seed
 
+from . import _cnfgen
+
 NAME = "generate"
 HELP = "generate a k-SAT formula, graph or hypergraph instance"
 DESCRIPTION = (
@@ -178,6 +180,7 @@ FAMILIES = {
     "graph": ("G(n,p), planted clique / dense subgraph, k-partite, complete multipartite (.clq/.col or edge list)",
               _graph_arguments, _graph_build),
     "hypergraph": ("random / planted 2-colourable / named hypergraphs (.hgr)", _hypergraph_arguments, _hypergraph_build),
+    "cnfgen": (_cnfgen.HELP, _cnfgen.add_arguments, _cnfgen.build),
 }
 
 
