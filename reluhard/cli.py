@@ -56,10 +56,13 @@ def build_parser(selected=None):
     parser = _Parser(
         prog="reluhard",
         description="Hardness reductions for training ReLU networks, with machine-checked certificates.",
+        epilog="Start with 'reluhard demo', then docs/tutorial.md. Exit codes: 0 ok, 1 a certified bound violated, "
+               "2 bad input or usage, 3 inconclusive.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version=_version())
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                help="'reluhard COMMAND --help' explains every option and its default")
     for name in COMMANDS:
         try:
             mod = importlib.import_module(f"reluhard.commands.{name}")

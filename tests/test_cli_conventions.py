@@ -52,6 +52,15 @@ def test_every_help_explains_every_option_without_internal_metavars(command, cap
         assert "plain:" in text and "proven:" in text  # each choice explained
 
 
+def test_top_level_help_lists_every_command_with_help():
+    parser = build_parser()
+    for action in parser._actions:
+        assert action.help, action.dest
+    text = parser.format_help()
+    for name in COMMANDS:
+        assert name in text
+
+
 def test_defaults_shown():
     text = dict(_parsers(build_parser("fit")))[("fit",)].format_help()
     assert "(default: 20)" in text  # --restarts

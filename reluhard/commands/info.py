@@ -138,7 +138,9 @@ def _run(args, path, shown):
     else:
         raise InstanceFormatError("unknown 'p' header type; expected cnf, edge, col or hypergraph", path=path)
     if args.json:
-        print(json.dumps({"file": str(shown), **stats, "meta": meta}, indent=2, sort_keys=True, allow_nan=False))
+        from ._common import jsonable
+
+        print(json.dumps(jsonable({"file": str(shown), **stats, "meta": meta}), indent=2, sort_keys=True, allow_nan=False))
         return 0
     print(f"file: {shown}")
     for key, value in stats.items():

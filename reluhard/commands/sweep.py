@@ -47,7 +47,8 @@ def add_arguments(p):
     p.add_argument("--resume", action="store_true", help="skip cells already in the output")
     p.add_argument("--overwrite", action="store_true", help="discard an existing output")
     p.add_argument("--parquet", metavar="FILE.parquet", help="also export the whole table to Parquet (pyarrow)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true",
+                   help="no progress bar on stderr (it is shown only on a terminal anyway)")
     p.add_argument("--dry-run", action="store_true", help="list the cells and exit")
     add_reduction_options(p)
 
