@@ -91,6 +91,7 @@ def files(tmp_path):
         ["fit", "{npz}", "--time-limit", "-1"],
         ["fit", "{npz}", "--time-limit", "inf"],
         ["fit", "{npz}", "--time-limit", "nan"],
+        ["fit", "{npz}", "--time-limit", "1e300"],
         ["fit", "{npz}", "--restarts", "0"],
         ["fit", "{npz}", "--k", "0"],
         ["verify", "{cnf}", "--reduction", "sat-relu", "--time-limit", "0"],
@@ -331,3 +332,41 @@ def test_install_hints_name_the_right_extra(monkeypatch):
                        ("pyscipopt", "exact"), ("z3", "exact"), ("cnfgen", "cnfgen")]:
         with pytest.raises(SolverUnavailableError, match=rf"reluhard\[{extra}\]"):
             base.require(mod)
+
+
+def _on_a_terminal(argv, tmp_path):
+    """Run ``reluhard argv`` with stderr on a pseudo-terminal (100 columns); (stdout, terminal bytes)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    out = tmp_path / "stdout.txt"
+    with open(out, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "reluhard.cli", *map(str, argv)], stdout=fh, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=120) == 0, seen
+    os.close(master)
+    return out.read_text(), seen
+
+
+def test_progress_on_a_terminal_and_clean_json(files, tmp_path):
+    out, tty = _on_a_terminal(["verify", files["sat"], "--reduction", "sat-relu", "--methods", "gd", "--restarts", "1",
+                               "--json"], tmp_path)
+    assert json.loads(out)["status"] == "ok"
+    assert b"verify sat-relu: running since" in tty
+    out, tty = _on_a_terminal(["solve", "sat", files["cnf"], "--json", "-q"], tmp_path)
+    assert json.loads(out)["min_unsat"] >= 0 and tty == b""

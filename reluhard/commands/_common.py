@@ -88,8 +88,19 @@ def _positive_float(what):
     return parse
 
 
-#: argparse type: a finite number of seconds > 0
-positive_seconds = _positive_float("a number of seconds")
+#: the longest time limit accepted (about 11.5 days): select/poll timers overflow past 2^31 ms
+MAX_SECONDS = 1e6
+
+
+def positive_seconds(text):
+    """argparse type: a finite number of seconds, 0 < SEC <= MAX_SECONDS."""
+    v = _seconds(text)
+    if v > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_SECONDS:g} seconds, got {text!r}")
+    return v
+
+
+_seconds = _positive_float("a number of seconds")
 #: argparse type: a finite float > 0
 positive_number = _positive_float("a number")
 
@@ -144,7 +155,7 @@ def add_time_limit(p, default, what="seconds of wall clock for the whole call"):
 
 
 def add_json(p):
-    p.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of text (no progress output mixes in)")
+    p.add_argument("--json", action="store_true", help="print one strict JSON document on stdout instead of text (progress, if shown, goes to stderr)")
 
 
 def add_quiet(p):
@@ -340,8 +351,13 @@ def read_input(path, kind):
 @contextmanager
 def progress(desc, *, quiet=False, total=None, unit="step"):
     """A tqdm bar on stderr while long work runs, only on a terminal and not
-    with ``--quiet``. Yields an ``update(n=1)`` callable (a no-op when off);
-    without ``total`` the bar shows the elapsed time, refreshed once a second."""
+    with ``--quiet``. Yields an ``update(n=1)`` callable (a no-op when off).
+
+    Without ``total`` the bar is a status line ("DESC: running, started ...")
+    shown for the whole call and cleared at the end. No background thread
+    refreshes it: the solvers fork time-limited subprocesses, and a thread
+    holding the stderr lock at fork time could deadlock the child.
+    """
     if quiet or not sys.stderr.isatty():
         yield lambda n=1: None
         return
@@ -350,23 +366,13 @@ def progress(desc, *, quiet=False, total=None, unit="step"):
     except ImportError:  # progress is optional: tqdm comes with reluhard[sweep]
         yield lambda n=1: None
         return
-    import threading
+    import time
 
-    bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False,
-               bar_format=None if total else "{desc}: {elapsed} elapsed")
-    stop = threading.Event()
-
-    def tick():
-        while not stop.wait(1.0):
-            bar.refresh()
-
-    thread = threading.Thread(target=tick, daemon=True)
-    thread.start()
+    fmt = None if total else "{desc}: running since " + time.strftime("%H:%M:%S") + " (Ctrl-C stops it)"
+    bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, bar_format=fmt)
     try:
         yield bar.update
     finally:
-        stop.set()
-        thread.join()
         bar.close()
 
 

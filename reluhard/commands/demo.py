@@ -107,7 +107,7 @@ def run(args):
     worst = 0
     reports = []
     instances = demo_instances(args.n, args.seed)
-    with progress("demo", quiet=args.quiet or args.json, total=len(instances), unit="formula") as step:
+    with progress("demo", quiet=args.quiet, total=len(instances), unit="formula") as step:
         for title, cnf in instances:
             rep = verify(cnf, "sat-relu", methods=["exact", "gd"], seed=args.seed, time_limit=120)
             reports.append({"instance": title, **rep})

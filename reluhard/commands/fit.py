@@ -77,7 +77,7 @@ def run(args):
         kw["box"] = args.box
     if args.method in ("exact", "orthant"):
         kw["prune"] = args.prune
-    with progress(f"fit {args.method}", quiet=args.quiet or args.json):
+    with progress(f"fit {args.method}", quiet=args.quiet):
         res = get_fitter(args.method)((X, y, c, meta), **kw)
     out = res.to_json()
     norm = meta.get("normalisation") or {}

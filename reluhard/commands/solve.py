@@ -65,7 +65,7 @@ def run(args):
 
     kind = {"sat": "cnf", "dks": "graph", "colouring": "hypergraph"}[args.problem]
     inst = read_input(args.input, kind)
-    with progress(f"solve {args.problem}", quiet=args.quiet or args.json):
+    with progress(f"solve {args.problem}", quiet=args.quiet):
         if args.problem == "sat":
             from reluhard.solvers.sat import solve_sat_json
 
