@@ -16,7 +16,9 @@ METHODS_HELP = (
 
 def add_arguments(p):
     p.add_argument("input", metavar="T.npz", help="training set written by 'reluhard reduce' (or any .npz in its layout); '-' reads stdin")
-    p.add_argument("--method", default="gd", choices=("gd", "exact", "orthant", "miqp", "smt"), help=METHODS_HELP)
+    from reluhard.solvers.base import FITTERS  # the registry: a fitter another module registers is offered too
+
+    p.add_argument("--method", default="gd", choices=tuple(FITTERS), help=METHODS_HELP)
     p.add_argument("--k", type=count(1, "--k"), default=None, metavar="K",
                    help="number of ReLUs (default: the training set's meta, else 1)")
     add_restarts(p, 20)
