@@ -105,6 +105,10 @@ def files(tmp_path):
         ["generate", "graph", "-n", "5", "-p", "1.5"],
         ["sweep", "--reduction", "sat-relu", "--n", "5", "--m", "20", "--time-limit", "0", "--dry-run"],
         ["suite", "build", "{dir}", "--time-limit", "0"],
+        ["verify", "{cnf}", "--reduction", "sat-relu", "--methods", "gd,foo"],
+        ["sweep", "--reduction", "sat-relu", "--n", "5", "--m", "20", "--seeds", "0", "--dry-run"],
+        ["sweep", "--reduction", "sat-relu", "--n", "5", "--m", "20", "--seeds", "1,x", "--dry-run"],
+        ["explain", "sat-relu", "--formula", "(x1 | x2 | x3)", "--plot-vars", "1,1"],
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(argv, files, capsys):

@@ -136,6 +136,40 @@ def probability(text):
 seed_value = count(0, "a seed")
 
 
+def int_pair(text):
+    """argparse type: two different non-negative integers "I,J" -> [I, J]."""
+    try:
+        vals = [int(t) for t in text.split(",")]
+    except ValueError:
+        vals = []
+    if len(vals) != 2 or min(vals) < 0 or vals[0] == vals[1]:
+        raise argparse.ArgumentTypeError(f"expected two different non-negative integers like 1,2, got {text!r}")
+    return vals
+
+
+def seeds_spec(text):
+    """argparse type: ``N`` (seeds 0..N-1, N >= 1) or a list ``a,b,c`` of seeds >= 0; returned unchanged."""
+    parts = [t.strip() for t in text.split(",") if t.strip()]
+    try:
+        vals = [int(t) for t in parts]
+    except ValueError:
+        vals = []
+    if not vals or min(vals) < 0 or ("," not in text and vals[0] < 1):
+        raise argparse.ArgumentTypeError(f"expected N >= 1 or a list of seeds >= 0 like 0,1,2, got {text!r}")
+    return text
+
+
+def method_list(text):
+    """argparse type: comma-separated fitter names from the registry; returned unchanged."""
+    from reluhard.solvers.base import FITTERS
+
+    names = [m.strip() for m in text.split(",") if m.strip()]
+    bad = [m for m in names if m not in FITTERS]
+    if not names or bad:
+        raise argparse.ArgumentTypeError(f"unknown fitter(s) {', '.join(bad) or repr(text)}; known: {', '.join(FITTERS)}")
+    return text
+
+
 # --------------------------------------------------------------------------- shared options
 
 

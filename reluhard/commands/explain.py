@@ -1,6 +1,6 @@
 """``reluhard explain REDUCTION (--formula F | INPUT)``: a reduction step by step, for teaching."""
 
-from ._common import add_reduction_arg, add_reduction_options, add_seed, collect_options, count, kappa_from_meta, read_input
+from ._common import add_reduction_arg, add_reduction_options, add_seed, collect_options, count, int_pair, kappa_from_meta, read_input
 
 NAME = "explain"
 HELP = "explain a reduction step by step on a small instance (gadgets, training points, intended network, decoder)"
@@ -15,7 +15,7 @@ def add_arguments(p):
     p.add_argument("--max-rows", type=count(1, "--max-rows"), default=None, metavar="N",
                    help="rows of the training-point tables (default: all)")
     p.add_argument("--plot", metavar="FILE.png", help="also draw the loss landscape over two weights (PNG or PDF)")
-    p.add_argument("--plot-vars", default="1,2", metavar="I,J",
+    p.add_argument("--plot-vars", type=int_pair, default=[1, 2], metavar="I,J",
                    help="the two weight columns of --plot, the others fixed at the intended network's values (default: 1,2: variables x1, x2)")
     add_reduction_options(p)
 
@@ -40,9 +40,5 @@ def run(args):
     sections = explain(red.name, inst, options=options, seed=args.seed, max_rows=args.max_rows)
     print(format_explanation(sections, title=f"reluhard explain {red.name}"), end="")
     if args.plot:
-        try:
-            cols = [int(c) for c in args.plot_vars.split(",")]
-        except ValueError:
-            raise InvalidParameterError(f"--plot-vars needs two integers like 1,2, got {args.plot_vars!r}") from None
-        print(f"landscape: {plot_landscape(red.name, inst, args.plot, options=options, columns=cols)}")
+        print(f"landscape: {plot_landscape(red.name, inst, args.plot, options=options, columns=args.plot_vars)}")
     return 0

@@ -1,6 +1,6 @@
 """``reluhard sweep``: a grid of generated instances x reductions x fitters x seeds through ``verify``."""
 
-from ._common import add_reduction_options, count, positive_seconds
+from ._common import add_reduction_options, count, method_list, positive_seconds, seeds_spec
 
 NAME = "sweep"
 HELP = "run verify over a grid of generated instances (JSON Lines results table; --resume; local or dask)"
@@ -32,8 +32,8 @@ def add_arguments(p):
     for name, help_ in _GRID_FLAGS:
         p.add_argument(f"--{name}", dest=f"grid_{name.replace('-', '_')}", metavar="V[,V...]", help=help_)
     p.add_argument("--param", action="append", default=[], metavar="NAME=V[,V...]", help="any other family parameter (repeatable)")
-    p.add_argument("--seeds", metavar="N|a,b,c", help="N (seeds 0..N-1) or a list 'a,b,c' (default 1)")
-    p.add_argument("--methods", metavar="M[,M...]", help="comma-separated fitters: gd, exact, orthant, miqp, smt (see 'reluhard fit --help'; default: gd)")
+    p.add_argument("--seeds", type=seeds_spec, metavar="N|a,b,c", help="N (seeds 0..N-1) or a list 'a,b,c' (default 1)")
+    p.add_argument("--methods", type=method_list, metavar="M[,M...]", help="comma-separated fitters: gd, exact, orthant, miqp, smt (see 'reluhard fit --help'; default: gd)")
     p.add_argument("--restarts", type=count(1, "--restarts"), metavar="N", help="random restarts of gd; at least 1 (default: 10)")
     p.add_argument("--time-limit", type=positive_seconds, metavar="SEC", help="per-cell wall clock in seconds; the worker is killed and the cell recorded as timeout (default 20)")
     p.add_argument("--solver-time-limit", type=positive_seconds, metavar="SEC", help="budget of each solver inside a cell (default time limit / 2)")

@@ -2,7 +2,7 @@
 
 from ._common import (
     INPUT_HELP, add_input, add_json, add_quiet, add_reduction_arg, add_reduction_options, add_restarts, add_seed,
-    add_time_limit, collect_options, kappa_from_meta, print_json, progress, read_input,
+    add_time_limit, collect_options, kappa_from_meta, method_list, print_json, progress, read_input,
 )
 
 NAME = "verify"
@@ -18,7 +18,7 @@ DESCRIPTION = (
 def add_arguments(p):
     add_input(p, INPUT_HELP)
     add_reduction_arg(p, positional=False)
-    p.add_argument("--methods", default=None, metavar="M[,M...]",
+    p.add_argument("--methods", type=method_list, default=None, metavar="M[,M...]",
                    help="comma-separated fitters among gd, exact, orthant, miqp, smt (see 'reluhard fit --help'); "
                         "default: exact where it finishes, and gd")
     add_time_limit(p, 60.0, "seconds per exact solve")
