@@ -344,6 +344,9 @@ class Chain:
         return [o.dest for o in self.options]
 
     def apply(self, src, **options):
+        from reluhard.structures.sources import as_source
+
+        src = as_source(src, self.source_kind)  # a clause list becomes a CNF; a WCNF is refused (typed error)
         all_names = set(self.option_names())
         unknown = set(options) - all_names
         if unknown:

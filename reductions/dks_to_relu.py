@@ -244,7 +244,7 @@ def params(G, raw):
     meta = instance_meta(G)
     kappa = raw["kappa"] if raw["kappa"] is not None else _meta_kappa(meta)
     if kappa is None:
-        raise InvalidParameterError("dks-relu needs --kappa K (the instance metadata names none)")
+        raise InvalidParameterError("dks-relu needs kappa (keyword kappa=K; on the command line --kappa K): the instance metadata names none")
     kappa = int(kappa)
     if kappa < 2:
         raise InvalidParameterError(f"--kappa must be >= 2, got {kappa}")
@@ -263,7 +263,7 @@ def params(G, raw):
             delta, source = Fraction(1, C), "YES certificate; weakest NO promise 1/C(kappa,2)"
     if delta is None:
         raise InvalidParameterError(
-            "dks-relu needs the NO promise delta: pass --delta D or use a graph with a certificate (e.g. from 'reluhard solve dks')"
+            "dks-relu needs the NO promise delta (keyword delta=D; on the command line --delta D) or a graph with a certificate (e.g. from 'reluhard solve dks')"
         )
     deg = Adj.sum(axis=1)
     max_degree = int(deg.max()) if n else 0

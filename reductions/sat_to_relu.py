@@ -105,7 +105,7 @@ def params(cnf, raw):
         u, u_source = _certified_u(cnf, C, n)
     if raw["variant"] == "gap" and u is None:
         raise InvalidParameterError(
-            "--variant gap needs a certified number of falsified clauses: pass --min-unsat U "
+            "variant gap needs a certified number of falsified clauses: min_unsat=U (on the command line --min-unsat U) "
             "(e.g. from 'reluhard solve sat') or use an instance with a certificate"
         )
     occ = np.bincount(np.abs(C).ravel(), minlength=n + 1) if C.size else np.zeros(n + 1, dtype=np.int64)

@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 
+from .commands._common import HelpFormatter
 from .errors import ReluhardError
 
 __all__ = ["main", "COMMANDS"]
@@ -21,6 +22,7 @@ __all__ = ["main", "COMMANDS"]
 #: subcommand modules, in the order ``--help`` lists them
 COMMANDS = (
     "generate",
+    "convert",
     "info",
     "reduce",
     "solve",
@@ -56,10 +58,13 @@ def build_parser(selected=None):
     parser = _Parser(
         prog="reluhard",
         description="Hardness reductions for training ReLU networks, with machine-checked certificates.",
+        epilog="Start with 'reluhard demo', then docs/tutorial.md. Exit codes: 0 ok, 1 a certified bound violated, "
+               "2 bad input or usage, 3 inconclusive.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version=_version())
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                help="'reluhard COMMAND --help' explains every option and its default")
     for name in COMMANDS:
         try:
             mod = importlib.import_module(f"reluhard.commands.{name}")
@@ -67,7 +72,8 @@ def build_parser(selected=None):
             if exc.name == f"reluhard.commands.{name}":
                 continue  # not built yet
             raise
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
+                           formatter_class=HelpFormatter)
         if mod.NAME == selected:
             mod.add_arguments(p)
             p.set_defaults(_run=mod.run)

@@ -110,14 +110,6 @@ class TrainingSet:
         X = self.X.astype(np.float64)
         return X, self.y.astype(np.float64), self.sample_weight / float(self.weight_denominator)
 
-    @classmethod
-    def from_rational(cls, X, y, weights, meta=None):
-        """Build from an integer sparse X, integer y and rational weights (any iterable)."""
-        w = [frac(c) for c in weights]
-        den = lcm(*(c.denominator for c in w)) if w else 1
-        sw = np.array([c.numerator * (den // c.denominator) for c in w], dtype=np.int64)
-        return cls(sp.csr_matrix(X, dtype=np.int64), np.asarray(y, dtype=np.int64), sw, den, dict(meta or {}))
-
 
 @dataclass(frozen=True, eq=False)
 class Network:

@@ -439,6 +439,16 @@ def format_explanation(sections, title=None):
     return "\n".join(out).rstrip() + "\n"
 
 
+def landscape_title(name, weights, cols, *, shown=6):
+    """The landscape plot's title: which weights vary and at what values the others are fixed."""
+    fixed = [(j, float(weights[j])) for j in range(len(weights)) if j not in cols]
+    parts = [f"w{j} = {v:.4g}" for j, v in fixed[:shown]]
+    if len(fixed) > shown:
+        parts.append(f"... ({len(fixed) - shown} more)")
+    return (f"{name}: loss over w{cols[0]}, w{cols[1]} around the intended network\n"
+            f"fixed at the lift of an optimal witness: {', '.join(parts) or 'none'}")
+
+
 def plot_landscape(reduction, instance, path, *, options=None, columns=None, span=2.0, resolution=121):
     """Contour plot of the loss over two weights of the intended network (the others fixed).
 
@@ -480,7 +490,8 @@ def plot_landscape(reduction, instance, path, *, options=None, columns=None, spa
     levels = np.quantile(Z, np.linspace(0, 1, 25))
     cs = ax.contourf(grid, grid, Z, levels=np.unique(levels), cmap="viridis")
     fig.colorbar(cs, ax=ax, label="total weighted square loss (quantile-spaced levels)")
-    ax.contour(grid, grid, Z, levels=np.unique(levels)[:8], colors="white", linewidths=0.5)
+    lines = ax.contour(grid, grid, Z, levels=np.unique(levels)[:8], colors="white", linewidths=0.5)
+    ax.clabel(lines, fmt="%.4g", fontsize=7, colors="white")
     for sa in (-1, 1):
         for sb in (-1, 1):
             W[0, cols[0]], W[0, cols[1]] = sa, sb
@@ -490,7 +501,7 @@ def plot_landscape(reduction, instance, path, *, options=None, columns=None, spa
     lab = {0: "w0 (anchor)"}
     ax.set_xlabel(f"weight {lab.get(cols[0], f'w{cols[0]}')}")
     ax.set_ylabel(f"weight {lab.get(cols[1], f'w{cols[1]}')}")
-    ax.set_title(f"{red.name}: loss around the intended network\n(other weights fixed at the lift of an optimal witness)", fontsize=10)
+    ax.set_title(landscape_title(red.name, base.weights[0], cols), fontsize=9)
     fig.tight_layout()
     meta = {"CreationDate": None} if str(path).endswith(".pdf") else {}
     fig.savefig(path, dpi=150, metadata=meta)

@@ -28,12 +28,14 @@ wrong), ``inconclusive`` (exit 3: an exact method or the oracle hit its limit).
 import time
 
 from reluhard.pipeline import EXIT_CODES, GD_TIME_LIMIT, TOL_REL, certify, default_methods, fit_and_check
+from reluhard.errors import InvalidParameterError
 from reluhard.reductions import get_reduction
 
 __all__ = ["verify", "TOL_REL", "EXIT_CODES", "GD_TIME_LIMIT", "default_methods", "format_report"]
 
 
-def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, restarts=30, seed=0, prune=False, oracle_kwargs=None):
+def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, restarts=30, seed=0, prune=False, oracle_kwargs=None,
+           **reduction_options):
     """Verify one instance end to end. Returns the report dict (see module docstring).
 
     The work is :func:`reluhard.pipeline.certify` (the source oracle once, the
@@ -53,9 +55,18 @@ def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, 
         being checked, and the report says so)
     oracle_kwargs : extra keywords for the source oracle (beyond the reduction
         options it declares, e.g. DkS's ``kappa``)
+    **reduction_options : the reduction options as keywords, as ``apply`` takes
+        them (``verify(G, "dks-relu", kappa=5)``); merged over ``options``
     """
+    from reluhard.structures.sources import as_source
+
     t_start = time.perf_counter()
     red = get_reduction(reduction) if isinstance(reduction, str) else reduction
+    unknown = set(reduction_options) - set(red.option_names())
+    if unknown:
+        raise InvalidParameterError(f"reduction {red.name} has no option(s) {', '.join(sorted(unknown))}")
+    options = {**dict(options or {}), **reduction_options}
+    instance = as_source(instance, red.source_kind)
     cz = certify(red, instance, options=options, time_limit=time_limit, oracle_kwargs=oracle_kwargs)
     return fit_and_check(cz, methods=methods, time_limit=time_limit, restarts=restarts, seed=seed, prune=prune, t_start=t_start)
 

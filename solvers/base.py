@@ -189,15 +189,24 @@ def get_oracle(name):
     return _Checked(ORACLE_REGISTRY.get(name), f"oracle {name}")
 
 
+#: the reluhard extra that installs each optional top-level module (setup.cfg extras_require)
+EXTRAS = {
+    "pyscipopt": "exact", "z3": "exact",
+    "tqdm": "sweep", "matplotlib": "sweep", "joblib": "sweep", "distributed": "sweep", "dask": "sweep", "pyarrow": "sweep",
+    "torch": "torch", "cnfgen": "cnfgen",
+}
+
+
 def require(module, package=None):
-    """Import an optional backend lazily; a missing one is a SolverUnavailableError with an install hint."""
+    """Import an optional backend lazily; a missing one is a SolverUnavailableError with an install hint
+    naming the extra that provides it."""
     try:
         return importlib.import_module(module)
     except ImportError:
         pkg = package or module
-        raise SolverUnavailableError(
-            f"{module} is not installed; install it with: pip install {pkg}  (or: pip install 'reluhard[exact]')"
-        ) from None
+        extra = EXTRAS.get(module.split(".")[0])
+        also = f"  (or: pip install 'reluhard[{extra}]')" if extra else ""
+        raise SolverUnavailableError(f"{module} is not installed; install it with: pip install {pkg}{also}") from None
 
 
 def as_problem(data, meta=None):

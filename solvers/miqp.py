@@ -82,7 +82,7 @@ def fit_miqp(data, *, box=None, time_limit=60.0, absgap=1e-5, seed=0, starts=(),
     N, d = X.shape
     B = box_arrays(box if box is not None else meta.get("box"), d)
     if B is None:
-        raise InvalidParameterError("the MIQP needs a box containing a minimiser: the training set's meta has none; pass --box B")
+        raise InvalidParameterError("the MIQP needs a box containing a minimiser: the training set's meta has none; give box=B (on the command line --box B)")
     lo, hi = B
     scip = require("pyscipopt")
     t0 = time.perf_counter()

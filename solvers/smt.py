@@ -238,7 +238,7 @@ def fit_smt(data, *, k=None, time_limit=None, seed=0, symmetry=True, skip_proved
     if k is None:
         k = meta.get("k")
     if k is None or isinstance(k, bool) or int(k) < 1:
-        raise InvalidParameterError(f"smt needs the number of ReLUs k >= 1 (give --k), got {k!r}")
+        raise InvalidParameterError(f"smt needs the number of ReLUs k >= 1 (keyword k; on the command line --k), got {k!r}")
     k = int(k)
     rows, labels, weights, conflict = exact_rows(data)
     patterns, statuses = [], []

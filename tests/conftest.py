@@ -1,8 +1,9 @@
 """Shared test configuration.
 
-* ``RELUHARD_FULL=1`` runs the full counts of every exhaustive check (the
-  "Done when" numbers); by default each check runs a bounded subset so CI
-  stays within its time budget. Use :func:`full` or the ``n_cases`` helper.
+* ``RELUHARD_FULL=1`` is the one switch of full mode: it runs the full counts
+  of every exhaustive check (the "Done when" numbers) and the tests marked
+  ``slow``, which the default run skips; by default each check runs a bounded
+  subset so CI stays within its time budget. Use :func:`full` or ``n_cases``.
 * Hypothesis runs derandomized (profile "ci") unless HYPOTHESIS_PROFILE says otherwise.
 """
 
@@ -34,6 +35,11 @@ def n_cases(fast, complete):
     return complete if FULL else fast
 
 
-@pytest.fixture
-def full_mode():
-    return FULL
+def pytest_collection_modifyitems(config, items):
+    """The one switch: tests marked ``slow`` run only with RELUHARD_FULL=1 (skipped, and counted, otherwise)."""
+    if FULL:
+        return
+    skip = pytest.mark.skip(reason="slow: runs with RELUHARD_FULL=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -8,17 +8,17 @@ from fractions import Fraction
 from math import comb
 
 import networkx as nx
+import pyscipopt  # noqa: F401  (a test dependency: never skipped)
 import pytest
 
 from reluhard.generators.dks_families import multipartite_no, negative_anchor_graph
 from reluhard.generators.graphs import gnp, planted_clique, planted_dense_subgraph
 from reluhard.reductions.dks_to_relu import REDUCTION
 from reluhard.solvers.dks import densest_k_subgraph
+from reluhard.solvers.fit import fit_gd
+from reluhard.solvers.miqp import fit_miqp
 
 from conftest import n_cases
-
-pytest.importorskip("pyscipopt")
-fit_miqp = pytest.importorskip("reluhard.solvers.miqp").fit_miqp
 
 
 def _tol(v):
@@ -114,7 +114,6 @@ def _medium_no(i):
 @pytest.mark.slow
 @pytest.mark.parametrize("i", range(n_cases(3, 11)))
 def test_fits_respect_bound_n15_25(i):
-    fit_gd = pytest.importorskip("reluhard.solvers.fit").fit_gd
     G = _medium_no(i)
     kappa = 6
     r = densest_k_subgraph(G, kappa, time_limit=60)
@@ -133,7 +132,6 @@ def test_fits_respect_bound_n15_25(i):
 @pytest.mark.slow
 def test_o1_mu_refuted_by_fits_on_multipartite():
     """With mu = 1 the registered starts + gd fall below the (uncertified) claim c + delta C."""
-    fit_gd = pytest.importorskip("reluhard.solvers.fit").fit_gd
     G = multipartite_no(5, 3, 6)
     r = densest_k_subgraph(G, 6)
     img = REDUCTION.apply(G, kappa=6, params="custom", mu=1)

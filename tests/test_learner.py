@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import full, n_cases
+from conftest import n_cases
 
 from reluhard.cli import main
 from reluhard.errors import InvalidParameterError
@@ -34,7 +34,6 @@ from reluhard.solvers.learner import (
 )
 from reluhard.solvers.learner.single import scan_lattice
 
-slow = pytest.mark.skipif(not full(), reason="slow: full mode only (RELUHARD_FULL=1)")
 
 
 def ball_data(rng, N, d, radius=1.0):
@@ -452,7 +451,6 @@ def test_cli_errors_exit_2(tmp_path, capsys):
     assert err.count("\n") >= 3 and "Traceback" not in err
 
 
-@slow
 @pytest.mark.slow
 def test_oracle_many_instances_full():
     """The 'done when' count: 150 instances x 3 eps, bare net and B&B against sector enumeration."""

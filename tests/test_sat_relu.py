@@ -195,7 +195,8 @@ def test_occurrences_matter_for_the_decoder():
 # ------------------------------------------------------------- (a) vs (b): orthant vs SCIP
 
 def test_orthant_enumeration_agrees_with_scip():
-    pytest.importorskip("pyscipopt")
+    import pyscipopt  # noqa: F401  (a test dependency: never skipped)
+
     from reluhard.solvers.miqp import fit_miqp
 
     for f in tiny_formulas(n_cases(5, 40), seed=5):

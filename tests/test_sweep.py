@@ -300,7 +300,6 @@ def test_subprocess_isolation_for_daemonic_workers():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("RELUHARD_FULL") != "1", reason="the README sweep runs in full mode (RELUHARD_FULL=1)")
 def test_readme_sweep_full(tmp_path):
     """The "Done when" sweep: 140 cells, killed midway, resumed, zero violations, figures and report."""
     spec = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sweep_3sat.toml"

@@ -1,28 +1,28 @@
 """``reluhard explain REDUCTION (--formula F | INPUT)``: a reduction step by step, for teaching."""
 
-from ._common import add_reduction_options, collect_options
+from ._common import add_reduction_arg, add_reduction_options, add_seed, collect_options, count, int_pair, kappa_from_meta, read_input
 
 NAME = "explain"
 HELP = "explain a reduction step by step on a small instance (gadgets, training points, intended network, decoder)"
 
 
 def add_arguments(p):
-    from reluhard.reductions import reduction_names
-
-    p.add_argument("reduction", metavar="REDUCTION", help="one of: " + ", ".join(reduction_names()))
-    p.add_argument("input", metavar="INPUT", nargs="?", help="source instance file (DIMACS .cnf, .clq/.col/edge list, .hgr)")
+    add_reduction_arg(p)
+    p.add_argument("input", metavar="INPUT", nargs="?",
+                   help="source instance file (DIMACS .cnf, .clq/.col/edge list, .hgr; '-' reads stdin); or use --formula")
     p.add_argument("--formula", help='a CNF written inline, e.g. "(x1 | ~x2 | x3) & (~x1 | x2 | x3)"')
-    p.add_argument("--seed", type=int, default=0, help="seed of the random-start fit shown by the decoder step")
-    p.add_argument("--max-rows", type=int, default=None, help="rows of the training-point tables")
+    add_seed(p, 0, "random-start fit shown by the decoder step")
+    p.add_argument("--max-rows", type=count(1, "--max-rows"), default=None, metavar="N",
+                   help="rows of the training-point tables (default: all)")
     p.add_argument("--plot", metavar="FILE.png", help="also draw the loss landscape over two weights (PNG or PDF)")
-    p.add_argument("--plot-vars", default="1,2", help="the two weight columns of --plot (default 1,2: variables x1, x2)")
+    p.add_argument("--plot-vars", type=int_pair, default=[1, 2], metavar="I,J",
+                   help="the two weight columns of --plot, the others fixed at the intended network's values (default: 1,2: variables x1, x2)")
     add_reduction_options(p)
 
 
 def run(args):
     from reluhard.errors import InvalidParameterError
     from reluhard.explain import explain, format_explanation, parse_formula, plot_landscape
-    from reluhard.io.instances import read_instance
     from reluhard.reductions import get_reduction
 
     red = get_reduction(args.reduction)
@@ -34,13 +34,11 @@ def run(args):
             raise InvalidParameterError(f"--formula gives a CNF, but {red.name} takes a {red.source_kind}; give an INPUT file")
         inst = parse_formula(args.formula)
     else:
-        inst = read_instance(args.input, red.source_kind)
+        inst = read_input(args.input, red.source_kind)
+    if "kappa" in red.option_names():
+        options = kappa_from_meta(inst, options)
     sections = explain(red.name, inst, options=options, seed=args.seed, max_rows=args.max_rows)
     print(format_explanation(sections, title=f"reluhard explain {red.name}"), end="")
     if args.plot:
-        try:
-            cols = [int(c) for c in args.plot_vars.split(",")]
-        except ValueError:
-            raise InvalidParameterError(f"--plot-vars needs two integers like 1,2, got {args.plot_vars!r}") from None
-        print(f"landscape: {plot_landscape(red.name, inst, args.plot, options=options, columns=cols)}")
+        print(f"landscape: {plot_landscape(red.name, inst, args.plot, options=options, columns=args.plot_vars)}")
     return 0

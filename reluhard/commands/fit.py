@@ -1,24 +1,50 @@
 """``reluhard fit T.npz --method gd|exact|miqp|smt``: fit a network to a training set."""
 
-from ._common import print_json
+from ._common import add_json, add_quiet, add_restarts, add_seed, add_time_limit, count, positive_number, print_json, progress, read_source
 
 NAME = "fit"
 HELP = "fit k ReLUs to a training set (gd: heuristic upper bound; exact/miqp/smt: proven)"
 
 
+METHODS_HELP = (
+    "gd: projected gradient descent from random and structured starts (an upper bound only); "
+    "exact: the proven minimum - orthant enumeration on sat-relu (R1) data, else the SCIP MIQP in the box the "
+    "reduction proved; orthant: orthant enumeration on any one-ReLU data (2^d convex solves, no theorem used); "
+    "miqp: SCIP mixed-integer program with |w_j| <= box; smt: z3 decides whether loss 0 is reachable (realizability)"
+)
+
+
 def add_arguments(p):
-    p.add_argument("input", metavar="T.npz")
-    p.add_argument("--method", default="gd", help="gd | exact | orthant | miqp | smt (default gd)")
-    p.add_argument("--k", type=int, default=None, help="number of ReLUs (default: the training set's meta, else 1)")
-    p.add_argument("--restarts", type=int, default=20, help="random restarts for gd")
-    p.add_argument("--time-limit", type=float, default=60.0, help="seconds")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--box", type=float, default=None, help="|w_j| <= BOX for the MIQP when the meta has no box")
-    p.add_argument("--init", default=None, help="JSON file with extra start networks: {'weights': [[...]], 'output_weights': [...]} or a list of them")
+    p.add_argument("input", metavar="T.npz", help="training set written by 'reluhard reduce' (or any .npz in its layout); '-' reads stdin")
+    from reluhard.solvers.base import FITTERS  # the registry: a fitter another module registers is offered too
+
+    p.add_argument("--method", default="gd", choices=tuple(FITTERS), help=METHODS_HELP)
+    p.add_argument("--k", type=count(1, "--k"), default=None, metavar="K",
+                   help="number of ReLUs (default: the training set's meta, else 1)")
+    add_restarts(p, 20)
+    add_time_limit(p, 60.0, "seconds for the whole fit, restarts included")
+    add_seed(p, 0, "random restarts")
+    p.add_argument("--box", type=positive_number, default=None, metavar="B",
+                   help="|w_j| <= B for the MIQP when the meta has no box (default: the meta's box)")
+    p.add_argument("--init", default=None, metavar="FILE.json",
+                   help="extra start networks: {'weights': [[...]], 'output_weights': [...]} or a list of them; "
+                        "each must have the training set's shape")
+    p.add_argument("--prune", action="store_true", help="exact on R1 data: prune orthants by claim (★) (faster; rests on the theorem)")
     p.add_argument("--key", default=None, metavar="T.key.json",
                    help="answer key of this training set: its intended network becomes a start (never used unless given)")
-    p.add_argument("--prune", action="store_true", help="exact on R1 data: prune orthants by claim (★)")
-    p.add_argument("--json", action="store_true")
+    add_json(p)
+    add_quiet(p)
+
+
+def _check_starts(starts, k, d, path):
+    from reluhard.errors import InstanceFormatError
+
+    for i, net in enumerate(starts):
+        rows, cols = net.weights.shape
+        if rows != k or cols != d or len(net.output_weights) != k:
+            raise InstanceFormatError(
+                f"start network {i} has {rows} x {cols} weights and {len(net.output_weights)} output weights; "
+                f"the training set needs {k} x {d} and {k}", path=path)
 
 
 def _read_starts(path):
@@ -41,9 +67,11 @@ def run(args):
     from reluhard.pipeline import exact_fitter, file_reduction
     from reluhard.solvers.base import get_fitter, offered
 
-    X, y, c, meta = load_training_set(args.input, raw=True)
+    with read_source(args.input, ".npz") as path:
+        X, y, c, meta = load_training_set(path, raw=True)
     k = args.k if args.k is not None else int(meta.get("k", 1))
     starts = _read_starts(args.init) if args.init else []
+    _check_starts(starts, k, X.shape[1], args.init)
     if args.key:  # the answer key is used only when given, and the output says so
         from reluhard.answer_key import read_key
         from reluhard.data import Network
@@ -58,7 +86,8 @@ def run(args):
     name, extra = exact_fitter(file_reduction(meta), args.method, prune=args.prune)
     kw.update(extra)
     fitter = get_fitter(name)
-    res = fitter((X, y, c, meta), **offered(fitter, kw))
+    with progress(f"fit {args.method}", quiet=args.quiet):
+        res = fitter((X, y, c, meta), **offered(fitter, kw))
     out = res.to_json()
     out["answer_key"] = args.key
     norm = meta.get("normalisation") or {}
@@ -71,5 +100,17 @@ def run(args):
         print_json(out)
     else:
         print(f"answer key: {args.key} (its network is a start)" if args.key else "answer key: none used")
-        print(f"method {out['method']}: loss {out['loss']} (mean {out['mean_loss']:.6g}), proven_optimal={out['proven_optimal']}, dual_bound={out['dual_bound']}, {out['seconds']:.3f} s")
+        print(fit_summary(out))
     return 0
+
+
+def fit_summary(out):
+    """One line of text for a fit result (conventions §7 schema)."""
+    if out.get("method") == "smt" and out.get("realizable") is not None and out.get("complete", True):
+        verdict = "realizable (loss 0), proved by z3" if out["realizable"] else "unrealizable (every network has loss > 0), proved by z3"
+        return f"method smt: {verdict}, {out['seconds']:.3f} s"
+    if out.get("method") == "smt" and out.get("realizable") is None:
+        return f"method smt: unknown (z3 gave no answer within the time limit), {out['seconds']:.3f} s"
+    proof = "proven optimal" if out["proven_optimal"] else "upper bound (not proven optimal)"
+    dual = "" if out.get("dual_bound") is None else f", dual bound {out['dual_bound']}"
+    return f"method {out['method']}: loss {out['loss']} (mean {out['mean_loss']:.6g}), {proof}{dual}, {out['seconds']:.3f} s"

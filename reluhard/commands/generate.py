@@ -12,6 +12,8 @@ import sys
 from reluhard.errors import InvalidParameterError
 from reluhard.seeding import check_seed, draw_seed
 
+from . import _cnfgen
+
 NAME = "generate"
 HELP = "generate a k-SAT formula, graph or hypergraph instance"
 DESCRIPTION = (
@@ -21,17 +23,48 @@ DESCRIPTION = (
 
 
 def _seed_argument(p):
-    p.add_argument("--seed", type=int, default=None, help="random seed (non-negative int); drawn and recorded if omitted")
-    p.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
+    from ._common import seed_value
+
+    p.add_argument("--seed", type=seed_value, default=None, metavar="S",
+                   help="random seed (non-negative integer); drawn and recorded in the metadata if omitted")
+    p.add_argument("-o", "--output", default=None, metavar="FILE",
+                   help="output file, written atomically; .gz/.xz/.bz2 compress (default: standard output)")
+
+
+def _ratio(text):
+    from fractions import Fraction
+
+    try:
+        r = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"expected a clause ratio like 4.26, got {text!r}") from None
+    if r <= 0:
+        raise argparse.ArgumentTypeError(f"the clause ratio must be > 0, got {text!r}")
+    return r
+
+
+def clauses_for_ratio(ratio, n):
+    """m = round(ratio * n), halves rounded up, computed exactly (``ratio`` a decimal string or Fraction)."""
+    from fractions import Fraction
+
+    return int(Fraction(ratio) * n + Fraction(1, 2))
 
 
 def _ksat_arguments(p):
-    p.add_argument("-k", type=int, default=3, help="clause width (distinct variables per clause; default 3)")
-    p.add_argument("-n", type=int, required=True, help="number of variables")
-    p.add_argument("-m", type=int, required=True, help="number of clauses")
+    from ._common import count
+
+    p.add_argument("-k", type=count(1, "-k"), default=3, help="clause width (distinct variables per clause; default: 3)")
+    p.add_argument("-n", type=count(1, "-n"), required=True, help="number of variables")
+    size = p.add_mutually_exclusive_group(required=True)
+    size.add_argument("-m", type=count(0, "-m"), help="number of clauses")
+    size.add_argument("--ratio", type=_ratio, metavar="R",
+                      help="clause density: m = round(R * n), halves up, as in random-SAT papers (e.g. 4.26)")
     p.add_argument("--planted", action="store_true", help="hide a satisfying assignment (stored as certificate)")
-    p.add_argument("--quiet", action="store_true", help="quiet planting: clauses NAE-satisfied by the hidden assignment")
-    p.add_argument("--max-occurrence", type=int, default=None, metavar="B", help="every variable in at most B clauses")
+    p.add_argument("--quiet", action="store_true",
+                   help="quiet planting: clauses NAE-satisfied by the hidden assignment (hides the planted solution "
+                        "from literal-frequency statistics); with --planted")
+    p.add_argument("--max-occurrence", type=count(1, "--max-occurrence"), default=None, metavar="B",
+                   help="every variable in at most B clauses")
     p.add_argument("--distinct", action="store_true", help="draw clauses without repetition (default: independently)")
     _seed_argument(p)
 
@@ -40,10 +73,13 @@ def _ksat_build(args, seed):
     from reluhard.generators.ksat import ksat_array
     from reluhard.io.dimacs import format_cnf, write_cnf_array
 
+    m = args.m if args.m is not None else clauses_for_ratio(args.ratio, args.n)
     clauses, meta = ksat_array(
-        args.n, args.m, k=args.k, planted=args.planted, quiet=args.quiet,
+        args.n, m, k=args.k, planted=args.planted, quiet=args.quiet,
         max_occurrence=args.max_occurrence, distinct=args.distinct, seed=seed,
     )
+    if args.ratio is not None:
+        meta.setdefault("params", {})["ratio"] = str(args.ratio)
     if args.output is None:
         return format_cnf(clauses, args.n, meta=meta)
     write_cnf_array(args.output, clauses, args.n, meta=meta)
@@ -59,13 +95,15 @@ def _parse_sizes(text):
 
 
 def _graph_arguments(p):
-    p.add_argument("-n", type=int, default=None, help="number of vertices (not with --multipartite)")
-    p.add_argument("-p", type=float, default=None, help="edge probability of the random background G(n,p)")
+    from ._common import count, probability
+
+    p.add_argument("-n", type=count(1, "-n"), default=None, help="number of vertices (not with --multipartite)")
+    p.add_argument("-p", type=probability, default=None, help="edge probability of the random background G(n,p)")
     plant = p.add_mutually_exclusive_group()
-    plant.add_argument("--plant-clique", type=int, default=None, metavar="K", help="plant a clique on K random vertices")
-    plant.add_argument("--plant-dense", type=int, default=None, metavar="K", help="plant a dense K-subgraph (see --density)")
-    p.add_argument("--density", type=float, default=None, metavar="D", help="edge density inside the planted K-set")
-    p.add_argument("--partite", type=int, default=None, metavar="K",
+    plant.add_argument("--plant-clique", type=count(1, "--plant-clique"), default=None, metavar="K", help="plant a clique on K random vertices")
+    plant.add_argument("--plant-dense", type=count(1, "--plant-dense"), default=None, metavar="K", help="plant a dense K-subgraph (see --density)")
+    p.add_argument("--density", type=probability, default=None, metavar="D", help="edge density inside the planted K-set")
+    p.add_argument("--partite", type=count(1, "--partite"), default=None, metavar="K",
                    help="K-partite: vertices in K contiguous balanced parts, edges only between parts; "
                         "a planted set takes one vertex per part")
     p.add_argument("--multipartite", type=_parse_sizes, default=None, metavar="B1,B2,...",
@@ -101,13 +139,15 @@ def _graph_build(args, seed):
 
 
 def _hypergraph_arguments(p):
+    from ._common import count
+
     p.add_argument("kind", choices=("random", "planted", "named"), help="random r-uniform, planted 2-colourable, or a named case")
     p.add_argument("name", nargs="?", default=None,
                    help="with 'named': fano, fano-minus-line, k5-3, k6-3, k4, cycle (needs --size)")
-    p.add_argument("-n", type=int, default=None, help="number of vertices")
-    p.add_argument("-m", type=int, default=None, help="number of hyperedges")
-    p.add_argument("-r", type=int, default=3, help="edge size (default 3)")
-    p.add_argument("--size", type=int, default=None, metavar="L", help="length of the named cycle C_L")
+    p.add_argument("-n", type=count(1, "-n"), default=None, help="number of vertices")
+    p.add_argument("-m", type=count(0, "-m"), default=None, help="number of hyperedges")
+    p.add_argument("-r", type=count(2, "-r"), default=3, help="edge size (default: 3)")
+    p.add_argument("--size", type=count(3, "--size"), default=None, metavar="L", help="length of the named cycle C_L")
     _seed_argument(p)
 
 
@@ -200,13 +240,17 @@ FAMILIES = {
                _blocks_arguments, _blocks_build),
     "family": ("any registered instance family by its sweep / suite name (plug-ins included), parameters as --param k=v",
                _family_arguments, _family_build),
+    "cnfgen": (_cnfgen.HELP, _cnfgen.add_arguments, _cnfgen.build),
 }
 
 
 def add_arguments(parser):
-    sub = parser.add_subparsers(dest="family", metavar="FAMILY", required=True)
+    sub = parser.add_subparsers(dest="family", metavar="FAMILY", required=True,
+                                help="instance family; 'reluhard generate FAMILY --help' lists its options")
     for name, (help_text, add, build) in FAMILIES.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        from ._common import HelpFormatter
+
+        p = sub.add_parser(name, help=help_text, description=help_text, formatter_class=HelpFormatter)
         add(p)
         p.set_defaults(_build=build)
 

@@ -22,8 +22,10 @@ _LIST_PREVIEW = 12
 
 
 def add_arguments(parser):
-    parser.add_argument("file", metavar="FILE", help="instance (.cnf[.gz|.xz|.bz2], .clq/.col, .edgelist, .hgr) or .npz")
-    parser.add_argument("--format", choices=("hgr", "hmetis"), default="hgr", help="hypergraph dialect (default: ours)")
+    parser.add_argument("file", metavar="FILE",
+                        help="instance (.cnf[.gz|.xz|.bz2], .clq/.col, .edgelist, .hgr) or training set (.npz); '-' reads stdin")
+    parser.add_argument("--format", choices=("hgr", "hmetis"), default="hgr",
+                        help="hypergraph dialect: hgr = ours ('p hypergraph N M'), hmetis = hMETIS/KaHyPar (default: hgr)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (full metadata, no abbreviation)")
 
 
@@ -94,7 +96,22 @@ def _abbreviate(obj):
 
 
 def run(args):
-    path = Path(args.file)
+    from ._common import read_source
+
+    with read_source(args.file, ".stdin") as real:  # no known suffix: the kind is sniffed from the header
+        return _run(args, Path(real), args.file)
+
+
+def _npz_json(path):
+    from reluhard.io.npz import load_training_set
+
+    X, y, c, meta = load_training_set(path, raw=True)
+    return {"kind": "training set", "samples": int(X.shape[0]), "features": int(X.shape[1]), "non_zeros": int(X.nnz),
+            "total_weight": float(c.sum()), "label_min": float(y.min()) if y.size else 0.0,
+            "label_max": float(y.max()) if y.size else 0.0}, meta
+
+
+def _run(args, path, shown):
     if not path.exists():
         raise FileNotFoundError(2, "No such file or directory", str(path))
     kind = _kind(path)
@@ -104,6 +121,12 @@ def run(args):
         except ImportError:
             print(f"reluhard: error: {path}: .npz support (reluhard.io.npz) is not available", file=sys.stderr)
             return 2
+        if args.json:
+            from ._common import print_json
+
+            stats, meta = _npz_json(path)
+            print_json({"file": str(shown), **stats, "meta": meta})
+            return 0
         print(npz.describe(path))
         return 0
     if kind == "cnf":
@@ -115,9 +138,11 @@ def run(args):
     else:
         raise InstanceFormatError("unknown 'p' header type; expected cnf, edge, col or hypergraph", path=path)
     if args.json:
-        print(json.dumps({"file": str(path), **stats, "meta": meta}, indent=2, sort_keys=True))
+        from ._common import jsonable
+
+        print(json.dumps(jsonable({"file": str(shown), **stats, "meta": meta}), indent=2, sort_keys=True, allow_nan=False))
         return 0
-    print(f"file: {path}")
+    print(f"file: {shown}")
     for key, value in stats.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"

@@ -1,6 +1,6 @@
 """``reluhard learn T.npz --eps E``: the proper learner with its certificate (Algorithms A/B)."""
 
-from ._common import print_json
+from ._common import add_quiet, add_seed, add_time_limit, count, positive_number, print_json, progress, read_source
 
 NAME = "learn"
 HELP = "properly learn one ReLU (or k ReLUs, ||a||_1 <= W) to additive mean-loss error eps, with a certificate"
@@ -13,33 +13,35 @@ DESCRIPTION = (
 
 
 def add_arguments(p):
-    p.add_argument("input", metavar="T.npz", help="training set (normalised arrays are used)")
-    p.add_argument("--eps", type=float, required=True, help="additive error on the mean loss")
-    p.add_argument("--k", type=int, default=1, help="number of ReLUs (default 1)")
-    p.add_argument("--W", type=float, default=None, help="l1 bound on the output weights for --k >= 2 (default 1)")
+    p.add_argument("input", metavar="T.npz", help="training set (normalised arrays are used); '-' reads stdin")
+    p.add_argument("--eps", type=positive_number, required=True, metavar="E", help="additive error on the mean loss (> 0)")
+    p.add_argument("--k", type=count(1, "--k"), default=1, metavar="K", help="number of ReLUs (default: 1)")
+    p.add_argument("--W", type=positive_number, default=None, help="l1 bound on the output weights for --k >= 2 (default: 1)")
     p.add_argument("--mode", choices=("bnb", "net", "anytime"), default=None,
                    help="k = 1: bnb (default, certified branch-and-bound), net (full lattice), "
                         "anytime (coarse-to-fine lattice levels); k >= 2: net only")
-    p.add_argument("--time-limit", type=float, default=None, help="seconds; a run cut short reports complete = false")
-    p.add_argument("--seed", type=int, default=None, help="seed of the L-BFGS restarts (drawn and reported if absent)")
-    p.add_argument("--restarts", type=int, default=20, help="random L-BFGS restarts for the incumbent (default 20)")
+    add_time_limit(p, None, "seconds; a run cut short reports complete = false")
+    add_seed(p, 0, "L-BFGS restarts")
+    p.add_argument("--restarts", type=count(0, "--restarts"), default=20, metavar="N",
+                   help="random L-BFGS restarts for the incumbent; 0 = structured starts only (default: 20)")
     p.add_argument("--params", choices=("adaptive", "worst-case"), default="adaptive",
-                   help="lattice parameters of the net modes (default adaptive)")
+                   help="lattice parameters of the net modes: adaptive = subspace dimension and per-direction spacing chosen from "
+                        "the data's singular values (smallest planned net, same guarantee); worst-case = the theorem's uniform "
+                        "spacing h = delta/sqrt(5), valid for any data (default: adaptive)")
     p.add_argument("--assume-realizable", action="store_true",
                    help="k >= 2: promise OPT = 0 and use the radius sqrt(eps)/W (much smaller net)")
     p.add_argument("--json", action="store_true", help="print the JSON result (conventions §7 + guarantee)")
+    add_quiet(p)
 
 
 def run(args):
     from reluhard.errors import InvalidParameterError
     from reluhard.io.npz import load_training_set
-    from reluhard.seeding import check_seed, draw_seed
     from reluhard.solvers.learner import learn
 
-    seed = draw_seed() if args.seed is None else check_seed(args.seed)
-    if args.restarts < 0:
-        raise InvalidParameterError(f"--restarts must be >= 0, got {args.restarts}")
-    X, y, c, meta = load_training_set(args.input)
+    seed = args.seed
+    with read_source(args.input, ".npz") as path:
+        X, y, c, meta = load_training_set(path)
     kw = {"n_restarts": args.restarts}
     if args.k == 1:
         if args.assume_realizable:
@@ -47,8 +49,9 @@ def run(args):
         kw["params"] = args.params
     else:
         kw["assume_realizable"] = args.assume_realizable
-    res = learn(X, y, c, eps=args.eps, k=args.k, W=args.W, mode=args.mode, time_limit=args.time_limit,
-                seed=seed, **kw)
+    with progress("learn", quiet=args.quiet):
+        res = learn(X, y, c, eps=args.eps, k=args.k, W=args.W, mode=args.mode, time_limit=args.time_limit,
+                    seed=seed, **kw)
     out = res.to_json()
     out["guarantee"]["input"] = {"path": str(args.input), "reduction": meta.get("reduction"),
                                  "n_samples": int(X.shape[0]), "n_features": int(X.shape[1])}

@@ -5,10 +5,11 @@ HELP = "draw the figures of a sweep results table (PNG and PDF)"
 
 
 def add_arguments(p):
-    p.add_argument("results", metavar="RESULTS.jsonl")
+    p.add_argument("results", metavar="RESULTS.jsonl", help="results table written by 'reluhard sweep -o'")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the figures (created if missing)")
-    p.add_argument("--figures", help="comma-separated subset of: loss_vs_optimum, gap_vs_gap, success_vs_ratio, time_vs_size "
-                                           "(bench tables: success_vs_size, gap_distribution, time_to_target)")
+    p.add_argument("--figures", metavar="F[,F...]",
+                   help="comma-separated subset of: loss_vs_optimum, gap_vs_gap, success_vs_ratio, time_vs_size "
+                        "(bench tables: success_vs_size, gap_distribution, time_to_target; default: all)")
 
 
 def run(args):

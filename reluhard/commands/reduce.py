@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ._common import add_reduction_arg, add_reduction_options, collect_options
+from ._common import INPUT_HELP, add_output, add_reduction_arg, add_reduction_options, collect_options, read_source
 
 NAME = "reduce"
 HELP = "map an instance to a ReLU training set (.npz)"
@@ -10,8 +10,8 @@ HELP = "map an instance to a ReLU training set (.npz)"
 
 def add_arguments(p):
     add_reduction_arg(p)
-    p.add_argument("input", metavar="INPUT", help="source instance (DIMACS .cnf[.gz|.xz|.bz2], .clq/.col/edge list, .hgr)")
-    p.add_argument("-o", "--output", required=True, help="output training set (.npz; public: holds no witness)")
+    p.add_argument("input", metavar="INPUT", help=INPUT_HELP)
+    add_output(p, "output training set (.npz; public: holds no witness)", required=True, metavar="T.npz")
     p.add_argument("--key-out", default=None, metavar="KEY",
                    help="answer key (witness, intended network) file; default OUTPUT with .key.json for .npz, written when there is a witness")
     p.add_argument("--card", action="store_true", help="also write OUTPUT.card.md / .card.json / .croissant.json (dataset card)")
@@ -29,7 +29,9 @@ def reduce_to_file(reduction_name, input_path, output, options, *, key_out=None,
 
     red = get_reduction(reduction_name)
     if inst is None:
-        inst = read_instance(input_path, red.source_kind)
+        suffix = {"cnf": ".cnf", "graph": ".col", "hypergraph": ".hgr"}.get(red.source_kind, ".txt")
+        with read_source(input_path, suffix) as path:
+            inst = read_instance(path, red.source_kind)
     return _reduce(red, inst, output, options, key_out=key_out, cert=cert)
 
 

@@ -5,9 +5,12 @@ HELP = "Markdown summary of a sweep results table (statuses, violations, gap cor
 
 
 def add_arguments(p):
-    p.add_argument("results", metavar="RESULTS.jsonl")
-    p.add_argument("-o", "--output", help="write the Markdown here (atomically) instead of stdout")
-    p.add_argument("--slowest", type=int, default=10, help="how many of the slowest cells to list")
+    from ._common import count
+
+    p.add_argument("results", metavar="RESULTS.jsonl", help="results table written by 'reluhard sweep -o'")
+    p.add_argument("-o", "--output", metavar="FILE.md", help="write the Markdown here (atomically) instead of stdout")
+    p.add_argument("--slowest", type=count(0, "--slowest"), default=10, metavar="N",
+                   help="how many of the slowest cells to list (default: 10)")
 
 
 def run(args):

@@ -1,17 +1,63 @@
-"""``reluhard solve sat F.cnf --json``: the combinatorial side, exactly."""
+"""``reluhard solve sat|dks|colouring INPUT``: the combinatorial side, exactly.
 
-from ._common import print_json
+``--write-certificate OUT`` (``-o``) writes a copy of the instance with the
+proven answer in its ``reluhard`` metadata (atomically), so that ``reduce`` and
+``verify`` read the certified value from the file (e.g. ``reduce dks-relu``
+without ``--delta``, ``reduce sat-relu --variant gap`` without ``--min-unsat``).
+"""
+
+from ._common import add_json, add_quiet, add_time_limit, count, kappa_from_meta, print_json, progress, read_input
 
 NAME = "solve"
-HELP = "solve the combinatorial side exactly (sat: min #falsified clauses via PySAT/RC2)"
+HELP = "solve the combinatorial side exactly (sat: min #falsified clauses via RC2; dks: densest kappa-subgraph; colouring)"
+DESCRIPTION = (
+    "Solve the source problem exactly. sat: the minimum number u of falsified clauses (PySAT RC2 MaxSAT; u = 0 "
+    "means satisfiable). dks: the most edges any kappa-vertex set spans (exact: clique / multipartite / brute "
+    "force / SCIP). colouring: whether a hypergraph is 2-colourable. Exit 0 whatever the answer; on time-out "
+    "the value is unknown (null)."
+)
+
+#: the id base of ``solve dks``'s "set" (conventions §7: DIMACS numbering); the file's certificate is 0-based
+DKS_ID_BASE = 1
 
 
 def add_arguments(p):
-    p.add_argument("problem", choices=["sat", "dks", "colouring"], help="sat (CNF), dks (graph; needs --kappa), colouring (hypergraph 2-colouring)")
-    p.add_argument("input", metavar="INPUT")
-    p.add_argument("--kappa", type=int, default=None, help="subgraph size for dks")
-    p.add_argument("--time-limit", type=float, default=None, help="seconds; on expiry the answer is unknown (null)")
-    p.add_argument("--json", action="store_true", help="print JSON (default: a short text answer)")
+    p.add_argument("problem", choices=["sat", "dks", "colouring"],
+                   help="sat: a CNF; dks: a graph (kappa from --kappa or its metadata); colouring: a hypergraph")
+    p.add_argument("input", metavar="INPUT", help="instance file (DIMACS .cnf / .col / edge list / .hgr); '-' reads stdin")
+    p.add_argument("--kappa", type=count(1, "--kappa"), default=None, metavar="K",
+                   help="subgraph size for dks (default: the graph's metadata, as 'reduce dks-relu' reads it)")
+    add_time_limit(p, None, "seconds; on expiry the answer is unknown (null)")
+    p.add_argument("-o", "--write-certificate", dest="output", metavar="OUT",
+                   help="write a copy of INPUT with the proven answer in its metadata to OUT (atomically)")
+    add_json(p)
+    add_quiet(p)
+
+
+def _write_certificate(problem, inst, out, path):
+    """Copy ``inst`` to ``path`` with the proven answer ``out`` in its metadata."""
+    from reluhard.errors import InvalidParameterError
+    from reluhard.structures.cnf import instance_meta
+
+    if not out.get("proven_optimal"):
+        raise InvalidParameterError(f"{path}: no proven answer to write (the solve did not finish); raise --time-limit")
+    meta = instance_meta(inst)
+    if problem == "sat":
+        from reluhard.io.dimacs import write_cnf
+
+        meta["min_unsat"] = out["min_unsat"]
+        meta["certificate"] = {"min_unsat": out["min_unsat"], "assignment": out["assignment"], "solver": "rc2"}
+        write_cnf(path, inst, meta=meta)
+    elif problem == "dks":
+        from reluhard.io.graphs import write_graph
+
+        meta["certificate"] = {"kappa": out["kappa"], "max_edges": out["max_edges"],
+                               "set": [v - DKS_ID_BASE for v in out["set"]], "solver": out.get("method")}
+        G = inst.copy()
+        G.graph["reluhard"] = meta
+        write_graph(path, G)
+    else:
+        raise InvalidParameterError("--write-certificate supports sat and dks")
 
 
 def solve_sat_json(cnf, *, time_limit=None):
@@ -67,21 +113,33 @@ def solve_colouring_json(h, *, time_limit=None):
 
 def run(args):
     from reluhard.errors import InvalidParameterError
-    from reluhard.io.instances import read_instance
 
-    if args.problem == "sat":
-        out = solve_sat_json(read_instance(args.input, "cnf"), time_limit=args.time_limit)
-    elif args.problem == "dks":
-        if args.kappa is None:
-            raise InvalidParameterError("solve dks needs --kappa K")
-        out = solve_dks_json(read_instance(args.input, "graph"), args.kappa, time_limit=args.time_limit)
-    else:
-        out = solve_colouring_json(read_instance(args.input, "hypergraph"), time_limit=args.time_limit)
+    kind = {"sat": "cnf", "dks": "graph", "colouring": "hypergraph"}[args.problem]
+    inst = read_input(args.input, kind)
+    with progress(f"solve {args.problem}", quiet=args.quiet):
+        if args.problem == "sat":
+            out = solve_sat_json(inst, time_limit=args.time_limit)
+        elif args.problem == "dks":
+            kappa = kappa_from_meta(inst, {"kappa": args.kappa})["kappa"]
+            if kappa is None:
+                raise InvalidParameterError(f"{args.input}: solve dks needs --kappa K (the graph's metadata names none)")
+            out = solve_dks_json(inst, kappa, time_limit=args.time_limit)
+            out["id_base"] = DKS_ID_BASE
+        else:
+            out = solve_colouring_json(inst, time_limit=args.time_limit)
+    if args.output:
+        _write_certificate(args.problem, inst, out, args.output)
     if args.json:
         print_json(out)
-    else:
-        for k, v in out.items():
-            if isinstance(v, list) and len(v) > 20:
-                v = " ".join(map(str, v[:20])) + f" ... ({len(v)} entries)"
-            print(f"{k}: {v}")
+        return 0
+    for k, v in out.items():
+        if k == "id_base":
+            continue
+        if isinstance(v, list) and len(v) > 20:
+            v = " ".join(map(str, v[:20])) + f" ... ({len(v)} entries)"
+        if k == "set":
+            k = "set (vertex ids from 1, as DIMACS numbers them; the file's certificate and Python use ids from 0)"
+        print(f"{k}: {v}")
+    if args.output:
+        print(f"certificate written to {args.output}")
     return 0

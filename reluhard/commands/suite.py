@@ -4,24 +4,37 @@ NAME = "suite"
 HELP = "build or check the benchmark suite (instances/), export training sets for scikit-learn"
 
 
+_DIR_HELP = "suite folder holding manifest.json (the committed one is instances/)"
+
+
 def add_arguments(p):
-    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    b = sub.add_parser("build", help="regenerate the suite from its manifest (default recipe for new reductions)")
-    b.add_argument("folder", metavar="DIR")
+    from ._common import HelpFormatter, add_time_limit
+
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True,
+                           help="build: (re)generate; check: verify hashes and certified values; svmlight / parquet: export one row")
+    b = sub.add_parser("build", help="regenerate the suite from its manifest (default recipe for new reductions)",
+                       description="Regenerate every row of the suite from its manifest, byte-identically per seed.",
+                       formatter_class=HelpFormatter)
+    b.add_argument("folder", metavar="DIR", help=_DIR_HELP)
     b.add_argument("--large", action="store_true", help="also build the large and xlarge tiers (certified block unions / closed forms; not committed)")
-    b.add_argument("--reduction", help="only these reductions (comma-separated)")
-    b.add_argument("--time-limit", type=float, default=120.0, help="seconds per combinatorial solve")
-    c = sub.add_parser("check", help="recompute every sha256; re-verify the tiny tier's certified values and training sets")
-    c.add_argument("folder", metavar="DIR")
+    b.add_argument("--reduction", metavar="NAME[,NAME...]", help="only these reductions (default: all)")
+    add_time_limit(b, 120.0, "seconds per combinatorial solve")
+    c = sub.add_parser("check", help="recompute every sha256; re-verify the tiny tier's certified values and training sets",
+                       description="Exit 0 when every file matches the manifest and every re-verified value holds, else 1.",
+                       formatter_class=HelpFormatter)
+    c.add_argument("folder", metavar="DIR", help=_DIR_HELP)
     c.add_argument("--hashes-only", action="store_true", help="skip the tiny tier's re-verification")
-    s = sub.add_parser("svmlight", help="export one row's training set in svmlight format (sklearn load_svmlight_file)")
-    s.add_argument("folder", metavar="DIR")
-    s.add_argument("row", metavar="ROW_ID", help="e.g. sat-relu/tiny/no")
-    s.add_argument("-o", "--output", required=True, help="output .svmlight file (weights go to OUTPUT.weights)")
-    q = sub.add_parser("parquet", help="export one row's training set as Parquet (pyarrow; one row per point, meta in the schema)")
-    q.add_argument("folder", metavar="DIR")
-    q.add_argument("row", metavar="ROW_ID", help="e.g. sat-relu/medium/no")
-    q.add_argument("-o", "--output", required=True, help="output .parquet file")
+    s = sub.add_parser("svmlight", help="export one row's training set in svmlight format (sklearn load_svmlight_file)",
+                       description="Write X, y in svmlight format and the sample weights beside them.",
+                       formatter_class=HelpFormatter)
+    s.add_argument("folder", metavar="DIR", help=_DIR_HELP)
+    s.add_argument("row", metavar="ROW_ID", help="manifest row id, e.g. sat-relu/tiny/no")
+    s.add_argument("-o", "--output", required=True, metavar="FILE", help="output .svmlight file (weights go to FILE.weights)")
+    q = sub.add_parser("parquet", help="export one row's training set as Parquet (pyarrow; one row per point, meta in the schema)",
+                       description="Write one row's training set as a Parquet table.", formatter_class=HelpFormatter)
+    q.add_argument("folder", metavar="DIR", help=_DIR_HELP)
+    q.add_argument("row", metavar="ROW_ID", help="manifest row id, e.g. sat-relu/medium/no")
+    q.add_argument("-o", "--output", required=True, metavar="FILE", help="output .parquet file")
 
 
 def run(args):

@@ -1,6 +1,6 @@
 """``reluhard sweep``: a grid of generated instances x reductions x fitters x seeds through ``verify``."""
 
-from ._common import add_reduction_options
+from ._common import add_reduction_options, count, method_list, positive_seconds, seeds_spec
 
 NAME = "sweep"
 HELP = "run verify over a grid of generated instances (JSON Lines results table; --resume; local or dask)"
@@ -27,27 +27,28 @@ def add_arguments(p):
     from reluhard.reductions import reduction_names
 
     p.add_argument("--spec", metavar="FILE.toml", help="sweep description (flags override its values)")
-    p.add_argument("--reduction", help="reduction name(s), comma-separated: " + ", ".join(reduction_names()))
-    p.add_argument("--family", help="instance family: ksat, gnp, planted-clique, planted-dense, hypergraph (default by source kind)")
+    p.add_argument("--reduction", metavar="NAME[,NAME...]", help="reduction name(s), comma-separated: " + ", ".join(reduction_names()))
+    p.add_argument("--family", metavar="FAMILY", help="instance family: ksat, gnp, planted-clique, planted-dense, hypergraph (default by source kind)")
     for name, help_ in _GRID_FLAGS:
         p.add_argument(f"--{name}", dest=f"grid_{name.replace('-', '_')}", metavar="V[,V...]", help=help_)
     p.add_argument("--param", action="append", default=[], metavar="NAME=V[,V...]", help="any other family parameter (repeatable)")
-    p.add_argument("--seeds", help="N (seeds 0..N-1) or a list 'a,b,c' (default 1)")
-    p.add_argument("--methods", help="comma-separated fitters (default gd)")
-    p.add_argument("--restarts", type=int, help="random restarts of gd (default 10)")
-    p.add_argument("--time-limit", type=float, help="per-cell wall clock in seconds; the worker is killed and the cell recorded as timeout (default 20)")
-    p.add_argument("--solver-time-limit", type=float, help="budget of each solver inside a cell (default time limit / 2)")
+    p.add_argument("--seeds", type=seeds_spec, metavar="N|a,b,c", help="N (seeds 0..N-1) or a list 'a,b,c' (default 1)")
+    p.add_argument("--methods", type=method_list, metavar="M[,M...]", help="comma-separated fitters: gd, exact, orthant, miqp, smt (see 'reluhard fit --help'; default: gd)")
+    p.add_argument("--restarts", type=count(1, "--restarts"), metavar="N", help="random restarts of gd; at least 1 (default: 10)")
+    p.add_argument("--time-limit", type=positive_seconds, metavar="SEC", help="per-cell wall clock in seconds; the worker is killed and the cell recorded as timeout (default 20)")
+    p.add_argument("--solver-time-limit", type=positive_seconds, metavar="SEC", help="budget of each solver inside a cell (default time limit / 2)")
     p.add_argument("--exact-policy", choices=("finishes", "always"), help="run exact fitters only where they finish (default) or everywhere")
-    p.add_argument("--exact-max-n", type=int, help="largest R1 n for orthant enumeration under 'finishes' (default 13 with pruning, 8 without)")
+    p.add_argument("--exact-max-n", type=count(1, "--exact-max-n"), metavar="N", help="largest R1 n for orthant enumeration under 'finishes' (default 13 with pruning, 8 without)")
     p.add_argument("--no-prune", dest="prune", action="store_false", default=None,
                    help="orthant enumeration without claim-(★) pruning (independent of the theorem; finishes only to n = 8)")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="local parallel workers (joblib/loky)")
-    p.add_argument("--scheduler", help="dask.distributed scheduler address tcp://host:port (cluster execution)")
-    p.add_argument("-o", "--output", help="results table (.jsonl); required unless --dry-run")
+    p.add_argument("-j", "--jobs", type=count(1, "--jobs"), default=1, metavar="N", help="local parallel workers (joblib/loky) (default: 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="dask.distributed scheduler address tcp://host:port (cluster execution)")
+    p.add_argument("-o", "--output", metavar="FILE.jsonl", help="results table (JSON Lines); required unless --dry-run")
     p.add_argument("--resume", action="store_true", help="skip cells already in the output")
     p.add_argument("--overwrite", action="store_true", help="discard an existing output")
     p.add_argument("--parquet", metavar="FILE.parquet", help="also export the whole table to Parquet (pyarrow)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true",
+                   help="no progress bar on stderr (it is shown only on a terminal anyway)")
     p.add_argument("--dry-run", action="store_true", help="list the cells and exit")
     add_reduction_options(p)
 

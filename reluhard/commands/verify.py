@@ -1,35 +1,44 @@
 """``reluhard verify INPUT --reduction NAME``: the whole chain on one instance, every claim checked."""
 
-from ._common import add_reduction_options, collect_options, print_json
+from ._common import (
+    INPUT_HELP, add_input, add_json, add_quiet, add_reduction_arg, add_reduction_options, add_restarts, add_seed,
+    add_time_limit, collect_options, kappa_from_meta, method_list, print_json, progress, read_input,
+)
 
 NAME = "verify"
 HELP = "solve both sides of a reduction on one instance and check every certified claim (exit 0 ok, 1 violated, 3 inconclusive)"
+DESCRIPTION = (
+    "Solve the source instance exactly (RC2 / SCIP / SAT), apply the reduction, fit the training set with the "
+    "chosen fitters, and check soundness_bound <= minimum <= completeness_loss and the decoder guarantee.\n"
+    "Exit codes: 0 every claim holds, 1 a certified bound is violated, 2 bad input, 3 inconclusive (a solve "
+    "ran out of time)."
+)
 
 
 def add_arguments(p):
-    from reluhard.reductions import reduction_names
-
-    p.add_argument("input", metavar="INPUT")
-    p.add_argument("--reduction", required=True, help="one of: " + ", ".join(reduction_names()))
-    p.add_argument("--methods", default=None, help="comma-separated fitters (default: exact where it finishes, and gd)")
-    p.add_argument("--time-limit", type=float, default=60.0, help="seconds per exact solve")
-    p.add_argument("--restarts", type=int, default=30)
-    p.add_argument("--seed", type=int, default=0)
+    add_input(p, INPUT_HELP)
+    add_reduction_arg(p, positional=False)
+    p.add_argument("--methods", type=method_list, default=None, metavar="M[,M...]",
+                   help="comma-separated fitters among gd, exact, orthant, miqp, smt (see 'reluhard fit --help'); "
+                        "default: exact where it finishes, and gd")
+    add_time_limit(p, 60.0, "seconds per exact solve")
+    add_restarts(p, 30)
+    add_seed(p, 0, "gradient-fit restarts")
     p.add_argument("--prune", action="store_true", help="orthant pruning by claim (★) (faster; rests on the theorem)")
     p.add_argument("--key", default=None, metavar="KEY.json",
                    help="answer key of this source: its witnesses are put back into the instance's metadata (never used unless given)")
-    p.add_argument("--json", action="store_true")
+    add_json(p)
+    add_quiet(p)
     add_reduction_options(p)
 
 
 def run(args):
-    from reluhard.io.instances import read_instance
     from reluhard.reductions import get_reduction
     from reluhard.verify import format_report, verify
 
     red = get_reduction(args.reduction)
     options = collect_options(args, red)
-    inst = read_instance(args.input, red.source_kind)
+    inst = read_input(args.input, red.source_kind)
     if args.key:
         from reluhard.answer_key import read_key, restore_source_witnesses
         from reluhard.errors import InvalidParameterError
@@ -39,8 +48,12 @@ def run(args):
         if key.get("source_sha256") != instance_sha256(inst, red.source_kind):
             raise InvalidParameterError(f"answer key {args.key} belongs to another source instance (sha256 mismatch)")
         restore_source_witnesses(inst, key)
+    if "kappa" in red.option_names():
+        options = kappa_from_meta(inst, options)
     methods = None if args.methods is None else [m.strip() for m in args.methods.split(",") if m.strip()]
-    rep = verify(inst, red, options=options, methods=methods, time_limit=args.time_limit, restarts=args.restarts, seed=args.seed, prune=args.prune)
+    with progress(f"verify {red.name}", quiet=args.quiet):
+        rep = verify(inst, red, options=options, methods=methods, time_limit=args.time_limit, restarts=args.restarts,
+                     seed=args.seed, prune=args.prune)
     rep["answer_key"] = args.key
     if args.json:
         print_json(rep)

@@ -9,7 +9,8 @@
   minimum) where it reached that minimum, against the clause ratio, with the
   fraction of YES instances (the phase transition) for reference.
 * ``time_vs_size``: seconds per fitter and per cell against the number of
-  training points (log scale).
+  training points (log scale); an x on the top edge (and a dotted line) marks
+  each size where an exact fitter was skipped under the 'finishes' policy.
 
 One file per figure and reduction: ``<figure>[-<reduction>].{png,pdf}``
 (the suffix only when the table holds several reductions).
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .report import correlations, fitter_success
 
-__all__ = ["make_plots", "FIGURES"]
+__all__ = ["make_plots", "FIGURES", "skipped_sizes"]
 
 FIGURES = ("loss_vs_optimum", "gap_vs_gap", "success_vs_ratio", "time_vs_size")
 
@@ -168,6 +169,16 @@ def _success_vs_ratio(plt, recs, red, xname):
     return fig
 
 
+def skipped_sizes(recs):
+    """{method: sorted training-set sizes of the cells where it was skipped} (the exact-method policy)."""
+    out = defaultdict(set)
+    for r in recs:
+        for m in (r.get("methods_skipped") or {}):
+            if r.get("n_samples"):
+                out[m].add(r["n_samples"])
+    return {m: sorted(v) for m, v in out.items()}
+
+
 def _time_vs_size(plt, recs, red):
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
     methods = sorted({m for r in recs for m in (r.get("fits") or {})})
@@ -185,9 +196,16 @@ def _time_vs_size(plt, recs, red):
         xs = sorted(med)
         ax.plot(xs, [sorted(med[x])[len(med[x]) // 2] for x in xs], color=colour, lw=1.2)
     ax.set_yscale("log")
+    skipped = skipped_sizes(recs)
+    for j, (m, sizes) in enumerate(sorted(skipped.items())):
+        ax.scatter(sizes, [1.0] * len(sizes), transform=ax.get_xaxis_transform(), marker="x", color="black",
+                   s=30, clip_on=False, zorder=5, label=f"{m} skipped (policy 'finishes')" if j == 0 else None)
+        for x in sizes:
+            ax.axvline(x, color="black", lw=0.4, ls=":", alpha=0.5)
     ax.set_xlabel("training points (1 + 2n + m for sat-relu)")
     ax.set_ylabel("seconds (log scale; lines: medians)")
-    ax.set_title(f"{red}: time vs size")
+    note = "; x on top: sizes where " + ", ".join(sorted(skipped)) + " did not run" if skipped else ""
+    ax.set_title(f"{red}: time vs size{note}", fontsize=10)
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return fig

@@ -194,10 +194,6 @@ class Scorer:
         """Certified lower bound on sqrt(true loss) from a float32 score."""
         return np.sqrt(np.maximum(L, 0.0) / (1.0 + self.gamma)) - self.eta
 
-    def root_upper(self, L):
-        """Certified upper bound on sqrt(true loss) from a float32 score."""
-        return np.sqrt(np.maximum(L, 0.0) * (1.0 + self.gamma)) + self.eta
-
 
 # ---------------------------------------------------------------- incumbent
 
