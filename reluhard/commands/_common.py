@@ -260,11 +260,18 @@ def add_reduction_options(parser, only=None):
     two reductions share is listed under the first and named under the others."""
     from reluhard.reductions import get_reduction, reduction_names
 
+    names = [n for n in reduction_names() if only is None or n in only]
+    # a choice option several reductions declare (e.g. --variant) accepts the union of their
+    # choices here; each reduction's own declaration checks the value (Option.convert)
+    choices = {}
+    for name in names:
+        for opt in get_reduction(name).options:
+            if opt.kind == "choice":
+                choices.setdefault(opt.dest, [])
+                choices[opt.dest] += [ch for ch in opt.choices if ch not in choices[opt.dest]]
     seen = {}
-    for name in reduction_names():
+    for name in names:
         red = get_reduction(name)
-        if only is not None and name not in only:
-            continue
         opts = list(red.options)
         if not opts:
             continue
@@ -281,7 +288,7 @@ def add_reduction_options(parser, only=None):
             if opt.kind == "flag":
                 group.add_argument(flag, dest=f"ropt_{opt.dest}", action="store_true", default=None, help=_option_help(opt))
             elif opt.kind == "choice":
-                group.add_argument(flag, dest=f"ropt_{opt.dest}", default=None, choices=list(opt.choices),
+                group.add_argument(flag, dest=f"ropt_{opt.dest}", default=None, choices=choices[opt.dest],
                                    help=_option_help(opt))
             else:
                 metavar = {"int": "N", "rational": "P/Q"}.get(opt.kind, "VALUE")
