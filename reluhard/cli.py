@@ -33,6 +33,8 @@ COMMANDS = (
     "suite",
     "explain",
     "demo",
+    "certify",
+    "check_certificate",
 )
 
 
