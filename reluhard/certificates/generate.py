@@ -10,6 +10,7 @@ instead of emitting a proof that cannot check.
 
 import threading
 import time
+from math import comb
 from pathlib import Path
 
 from reluhard.errors import BudgetExhausted, InvalidParameterError
@@ -83,7 +84,9 @@ def prove_min_unsat_at_least(clauses, n_vars, t, *, time_limit=None):
 
 
 def prove_max_edges_at_most(n, edges, kappa, e, *, time_limit=None):
-    """DRUP proof lines that no vertex set of size <= kappa induces > ``e`` edges (None if trivial)."""
+    """DRUP proof lines that no vertex set of size <= kappa induces > ``e`` edges (None if trivial: e >= |E| or e >= C(kappa, 2))."""
+    if e >= comb(int(kappa), 2):
+        return None  # a kappa-set has at most C(kappa, 2) edges
     f = enc.dks_at_least(n, edges, kappa, e)
     if f is None:
         return None
