@@ -28,6 +28,7 @@ wrong), ``inconclusive`` (exit 3: an exact method or the oracle hit its limit).
 import time
 from fractions import Fraction
 
+from reluhard import verdicts
 from reluhard.data import exact_loss, float_loss, frac_str
 from reluhard.errors import BudgetExhausted, InvalidParameterError
 from reluhard.reductions import Bounds, get_reduction
@@ -156,8 +157,9 @@ def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, 
             # re-evaluate: a fitter's loss must be the true loss of its network
             L_check = float_loss(ts, res.network)
             entry["loss_reevaluated"] = L_check
-            if bounds.soundness is not None:
-                sound_ok.append(float(L_check) >= float(bounds.soundness) - _tol(bounds.soundness))
+            if bounds.soundness is not None:  # exact: the rationalised network on the exact data (reluhard.verdicts)
+                v, entry["soundness_check"] = verdicts.soundness_verdict(ts, res.network, bounds.soundness, tol=_tol(bounds.soundness))
+                (sound_ok.append(v) if v is not None else inconclusive.append(f"{method}: loss within float tolerance of the soundness bound"))
             decoded = img.decode(res.network)
             try:
                 entry["decoded_value"] = img.value(decoded)
@@ -179,6 +181,9 @@ def verify(instance, reduction, *, options=None, methods=None, time_limit=60.0, 
         if method not in ("gd",) and not res.complete:
             inconclusive.append(f"{method}: {res.status}")
         fits[method] = entry
+    if bounds.soundness is not None:  # the structured starts are points too: none may lie below the bound
+        sound_ok.extend(v for v in (verdicts.soundness_verdict(ts, w, bounds.soundness, tol=_tol(bounds.soundness))[0] for w in starts[:20]) if v is not None)
+    inconclusive.extend(verdicts.untested_claims(bounds, bool(real_ok), None))
     if sound_ok:
         checks["fits_respect_soundness"] = all(sound_ok)
     if dual_ok:
