@@ -310,10 +310,12 @@ def test_dks_encoding_brute_force():
 def test_refuses_false_max_edges_bound():
     from reluhard.certificates import prove_max_edges_at_most
 
-    E = np.array([(0, 1), (1, 2), (0, 2), (2, 3)])
+    E = np.array([(0, 1), (1, 2), (2, 3), (0, 3)])  # C4: every 3-set induces 2 edges
     with pytest.raises(CertificateRefused):
-        prove_max_edges_at_most(4, E, 3, 2)
-    assert prove_max_edges_at_most(4, E, 3, 3) is not None
+        prove_max_edges_at_most(4, E, 3, 1)
+    lines = prove_max_edges_at_most(4, E, 3, 2)
+    assert lines is not None and lines[-1] == "0"
+    assert prove_max_edges_at_most(4, E, 3, 3) is None  # C(3, 2) = 3: trivial
 
 
 def test_time_limit_writes_nothing(tmp_path):

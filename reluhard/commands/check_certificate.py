@@ -9,7 +9,7 @@ HELP = "check a certificate bundle without reluhard's solvers (exit 0 valid, 1 a
 def add_arguments(p):
     p.add_argument("certificate", metavar="CERT.json")
     p.add_argument("--checker", choices=["auto", "both", "drup", "dratify"], default="auto",
-                   help="DRUP checkers: auto = dratify always + drup (verified, authoritative) where lemmas x (clauses + lemmas) <= 10^6 (about 2 s)")
+                   help="DRUP checkers: auto = dratify always + drup (verified, authoritative) where lemmas x (clauses + lemmas) <= 2*10^5")
     p.add_argument("--json", action="store_true")
 
 
