@@ -304,6 +304,10 @@ def _build_row(folder, row, *, time_limit, log):
         "files": {str(src_rel): sha256_file(src), str(npz_rel): sha256_file(npz)},
         "built": True,
     })
+    if row["tier"] != "tiny" and comb.proven:  # proof-carrying certificate bundle beside the row (docs/certificates.md)
+        from reluhard.certificates import suite_bundle
+
+        out["files"].update(suite_bundle(folder, src_rel, row["reduction"], options, time_limit=time_limit, log=log))
     if row["tier"] == "tiny":
         from reluhard.verify import verify
 
@@ -391,6 +395,10 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
                 problems.append(f"{row['id']}: {rel} is missing")
             elif sha256_file(path) != digest:
                 problems.append(f"{row['id']}: {rel} has sha256 {sha256_file(path)[:12]}..., manifest says {digest[:12]}...")
+        for rel in (f for f in row["files"] if f.endswith(".cert.json") and (folder / f).exists()):
+            from reluhard.certificates import bundle_problems
+
+            problems.extend(f"{row['id']}: {p}" for p in bundle_problems(folder / rel))  # check-certificate
         if row["tier"] != "tiny" or not reverify:
             continue
         red = get_reduction(row["reduction"])

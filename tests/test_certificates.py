@@ -347,11 +347,26 @@ def test_checker_imports_no_solver(unsat_cert):
 def test_same_input_same_bundle(tmp_path):
     p = tmp_path / "phi.cnf"
     write_cnf(p, _unsat(10, 70))
-    a = certify_file(p, tmp_path / "a.json")
-    b = certify_file(p, tmp_path / "b.json")
-    for x in (a, b):
-        x.pop("generator")
-        for c in x["claims"].values():
-            c.pop("seconds", None)
-    strip = lambda d: json.dumps(d).replace("a.", "X.").replace("b.", "X.")  # noqa: E731
-    assert strip(a) == strip(b)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    certify_file(p, tmp_path / "a" / "c.json")
+    certify_file(p, tmp_path / "b" / "c.json")
+    for f in (tmp_path / "a").iterdir():
+        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
+
+
+def test_suite_builds_and_checks_bundles(tmp_path):
+    from reluhard.suite import build_suite, check_suite
+
+    rows = build_suite(tmp_path, reductions=["sat-relu"], log=lambda *_: None)
+    medium = [r for r in rows if r.get("built") and r["tier"] == "medium"]
+    assert medium and all(any(f.endswith(".cert.json") for f in r["files"]) for r in medium)
+    assert not any(f.endswith(".cert.json") for r in rows if r["tier"] == "tiny" for f in r.get("files", {}))
+    assert check_suite(tmp_path, reverify=False, log=lambda *_: None) == []
+    no = next(r for r in medium if r["answer"] == "no")
+    bundle = tmp_path / next(f for f in no["files"] if f.endswith(".cert.json"))
+    b = _bundle(bundle)
+    b["claims"]["min_unsat"]["value"] += 1
+    _save(bundle, b)
+    problems = check_suite(tmp_path, reverify=False, log=lambda *_: None)
+    assert any("claim min_unsat failed" in p for p in problems)

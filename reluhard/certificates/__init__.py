@@ -13,9 +13,9 @@ True
 """
 
 from .bundle import CertificateError, CertificateRefused, load_bundle
-from .check import CertificateReport, check_certificate
+from .check import CertificateReport, bundle_problems, check_certificate
 from .drat import ProofCheck, check_unsat_proof
-from .generate import certify_file, certify_instance, kind_of, prove_max_edges_at_most, prove_min_unsat_at_least, prove_unsat
+from .generate import suite_bundle, certify_file, certify_instance, kind_of, prove_max_edges_at_most, prove_min_unsat_at_least, prove_unsat
 
 __all__ = [
     "CertificateError",
@@ -25,6 +25,8 @@ __all__ = [
     "certify_file",
     "certify_instance",
     "check_certificate",
+    "bundle_problems",
+    "suite_bundle",
     "check_unsat_proof",
     "kind_of",
     "load_bundle",

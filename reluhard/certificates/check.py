@@ -21,7 +21,7 @@ from . import encodings as enc
 from .bundle import file_sha256, load_bundle
 from .drat import ProofSyntaxError, check_unsat_proof, read_proof
 
-__all__ = ["CertificateReport", "check_certificate", "CLAIM_KINDS"]
+__all__ = ["CertificateReport", "check_certificate", "bundle_problems", "CLAIM_KINDS"]
 
 #: claim name -> instance kinds it applies to
 CLAIM_KINDS = {
@@ -316,3 +316,12 @@ def check_certificate(path, *, checker="auto"):
             fail("loss_bounds", str(exc))
     rep.seconds = time.perf_counter() - t0
     return rep
+
+
+def bundle_problems(path, *, checker="auto"):
+    """One line per failed claim of the bundle at ``path`` (empty when valid); for ``suite check``."""
+    try:
+        rep = check_certificate(path, checker=checker)
+    except (ReluhardError, OSError) as exc:
+        return [f"{Path(path).name}: {exc}"]
+    return [f"{Path(path).name}: claim {name} failed: {rep.claims[name]['reason']}" for name in rep.failed]

@@ -20,7 +20,7 @@ from .bundle import FORMAT, FORMAT_VERSION, CertificateRefused, file_sha256, pro
 from .drat import write_proof
 from .loss import certified_values, loss_bounds
 
-__all__ = ["PROOF_SOLVER", "prove_unsat", "prove_min_unsat_at_least", "prove_max_edges_at_most", "certify_instance", "certify_file"]
+__all__ = ["suite_bundle", "PROOF_SOLVER", "prove_unsat", "prove_min_unsat_at_least", "prove_max_edges_at_most", "certify_instance", "certify_file"]
 
 #: PySAT solver used for proof logging (supports with_proof and interrupt)
 PROOF_SOLVER = "glucose4"
@@ -111,22 +111,20 @@ def _cnf_claims(cnf, out, dl, *, min_unsat, proofs):
     clauses = [list(c) for c in cnf.clauses]
     n = int(cnf.nv)
     claims = {"max_occurrence": {"value": enc.max_occurrence(clauses, n)}}
-    t0 = time.perf_counter()
     status, data = prove_unsat(clauses, time_limit=dl.left())
     if status:
         assignment = [lit for lit in data if abs(lit) <= n]
-        claims["satisfiable"] = {"value": True, "assignment": assignment, "seconds": round(time.perf_counter() - t0, 6)}
+        claims["satisfiable"] = {"value": True, "assignment": assignment}
         if min_unsat:
             claims["min_unsat"] = {"value": 0, "assignment": assignment, "blocks": []}
         return claims
     name = proof_name(out, "satisfiable")
     proofs[name] = data
-    claims["satisfiable"] = {"value": False, "proof": _proof_entry(name, "cnf/v1", (clauses, n), data), "seconds": round(time.perf_counter() - t0, 6)}
+    claims["satisfiable"] = {"value": False, "proof": _proof_entry(name, "cnf/v1", (clauses, n), data)}
     if not min_unsat:
         return claims
     if any(len(c) == 0 for c in clauses):
         raise InvalidParameterError("formula has an empty clause; min #falsified is not certified for it")
-    t0 = time.perf_counter()
     blocks = enc.clause_blocks(clauses, n)
     values = [False] * (n + 1)
     entries, total = [], 0
@@ -152,8 +150,7 @@ def _cnf_claims(cnf, out, dl, *, min_unsat, proofs):
     k = enc.falsified_count(clauses, n, assignment)
     if k != total:  # pragma: no cover - would be a solver bug
         raise CertificateRefused(f"the combined block assignments falsify {k} clauses, not the certified {total}")
-    claims["min_unsat"] = {"value": total, "assignment": assignment, "blocks": entries, "disjoint": True,
-                           "seconds": round(time.perf_counter() - t0, 6)}
+    claims["min_unsat"] = {"value": total, "assignment": assignment, "blocks": entries, "disjoint": True}
     return claims
 
 
@@ -164,7 +161,6 @@ def _graph_claims(G, out, dl, *, kappa, proofs):
     if kappa is None:
         raise InvalidParameterError("certifying a graph needs --kappa K")
     n, E = G.number_of_nodes(), edge_array(G)
-    t0 = time.perf_counter()
     r = densest_k_subgraph(G, int(kappa), time_limit=dl.left())
     if not r.proven:
         raise BudgetExhausted("the DkS solver did not prove its value within the time limit")
@@ -178,21 +174,19 @@ def _graph_claims(G, out, dl, *, kappa, proofs):
         name = proof_name(out, "max_edges")
         proofs[name] = lines
         claim["proof"] = _proof_entry(name, "dks-at-least/seqcounter/v1", enc.dks_at_least(n, E, kappa, e), lines)
-    claim["seconds"] = round(time.perf_counter() - t0, 6)
     return {"max_edges": claim}
 
 
 def _hypergraph_claims(h, out, dl, *, proofs):
-    t0 = time.perf_counter()
     formula = enc.colouring_cnf(h.n_vertices, h.edges)
     status, data = prove_unsat(formula[0], time_limit=dl.left())
     if status:
         colouring = [1 if lit > 0 else 0 for lit in data if abs(lit) <= h.n_vertices]
         colouring += [0] * (h.n_vertices - len(colouring))
-        return {"colourable": {"value": True, "colouring": colouring, "seconds": round(time.perf_counter() - t0, 6)}}
+        return {"colourable": {"value": True, "colouring": colouring}}
     name = proof_name(out, "colourable")
     proofs[name] = data
-    return {"colourable": {"value": False, "proof": _proof_entry(name, "colouring/v1", formula, data), "seconds": round(time.perf_counter() - t0, 6)}}
+    return {"colourable": {"value": False, "proof": _proof_entry(name, "colouring/v1", formula, data)}}
 
 
 def certify_instance(instance, kind, out, *, instance_file, kappa=None, reduction=None, options=None, min_unsat=True, time_limit=None):
@@ -217,7 +211,6 @@ def certify_instance(instance, kind, out, *, instance_file, kappa=None, reductio
     dl = _Deadline(time_limit)
     out = Path(out)
     proofs = {}
-    t0 = time.perf_counter()
     if kind == "cnf":
         claims = _cnf_claims(instance, out, dl, min_unsat=min_unsat, proofs=proofs)
     elif kind == "graph":
@@ -246,7 +239,7 @@ def certify_instance(instance, kind, out, *, instance_file, kappa=None, reductio
             "instance": {"file": inst_rel, "kind": kind, "sha256": files[inst_rel], "canonical_sha256": instance_sha256(instance, kind)},
             "claims": claims,
             "files": files,
-            "generator": {"proof_solver": PROOF_SOLVER, "seconds": round(time.perf_counter() - t0, 6)},
+            "generator": {"proof_solver": PROOF_SOLVER},
             "trusted_base": "docs/certificates.md",
         }
         write_bundle(out, bundle)
@@ -276,3 +269,30 @@ def kind_of(path):
     if name.endswith(".hgr"):
         return "hypergraph"
     return "graph"
+
+
+def suite_bundle(folder, src_rel, reduction, options, *, time_limit=None, log=print):
+    """The suite's hook: certify the row source ``folder/src_rel`` beside it (``<answer>.cert.json``).
+
+    Returns ``{relative path: sha256}`` of the bundle and its proofs (to merge into the row's
+    files), or {} when no certificate could be made in time (logged; the row stays unbundled).
+    """
+    from reluhard.reductions import get_reduction
+
+    from .bundle import CertificateRefused as _Refused
+
+    folder, src_rel = Path(folder), Path(src_rel)
+    src = folder / src_rel
+    out = src.with_name(src.name.split(".")[0] + ".cert.json")
+    opts = {k: v for k, v in options.items() if k not in ("min_unsat",)}
+    kind = get_reduction(reduction).source_kind
+    try:
+        bundle = certify_file(src, out, kind=kind, kappa=opts.get("kappa"), reduction=reduction, options=opts, time_limit=time_limit)
+    except (BudgetExhausted, _Refused) as exc:
+        log(f"{src_rel}: no certificate bundle ({exc})")
+        return {}
+    files = {str(out.relative_to(folder)): file_sha256(out)}
+    for name in bundle["files"]:
+        if name.endswith(".drup.gz"):
+            files[str((out.parent / name).relative_to(folder))] = bundle["files"][name]
+    return files
