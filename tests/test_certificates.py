@@ -370,3 +370,19 @@ def test_suite_builds_and_checks_bundles(tmp_path):
     _save(bundle, b)
     problems = check_suite(tmp_path, reverify=False, log=lambda *_: None)
     assert any("claim min_unsat failed" in p for p in problems)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda c: c["min_unsat"].update(assignment=["x", 2]),
+    lambda c: c["min_unsat"].update(value="3"),
+    lambda c: c["min_unsat"].update(blocks=[{"clauses": [0.5], "value": 1}]),
+    lambda c: c["satisfiable"].update(proof=None),
+    lambda c: c.update(loss_bounds={"reduction": "no-such-reduction"}),
+])
+def test_malformed_claims_fail_cleanly(unsat_cert, capsys, edit):
+    p, out = unsat_cert
+    b = _bundle(out)
+    edit(b["claims"])
+    _save(out, b)
+    code, stdout, err = run(capsys, "check-certificate", out)
+    assert code == 1 and "Traceback" not in err and stdout.splitlines()[-1].startswith("INVALID")

@@ -306,6 +306,10 @@ def check_certificate(path, *, checker="auto"):
             fail(name, str(exc))
             verified[name] = False
             continue
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+            fail(name, f"malformed claim ({type(exc).__name__}: {exc})")
+            verified[name] = False
+            continue
         verified[name] = True
         rep.claims[name] = {"ok": True, "reason": reason, "proofs": ctx.proof_stats[n_before:]}
     if "loss_bounds" in claims:
@@ -314,6 +318,8 @@ def check_certificate(path, *, checker="auto"):
             rep.claims["loss_bounds"] = {"ok": True, "reason": reason}
         except _Invalid as exc:
             fail("loss_bounds", str(exc))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            fail("loss_bounds", f"malformed claim ({type(exc).__name__}: {exc})")
     rep.seconds = time.perf_counter() - t0
     return rep
 
