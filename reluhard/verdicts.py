@@ -16,8 +16,10 @@ import numpy as np
 
 from reluhard.data import Network, exact_loss, float_loss
 
-__all__ = ["rationalise", "exact_network_loss", "soundness_verdict", "float_verdict", "untested_claims", "EXACT_NNZ_LIMIT"]
+__all__ = ["rationalise", "exact_network_loss", "soundness_verdict", "float_verdict", "dual_verdict", "untested_claims", "EXACT_NNZ_LIMIT"]
 
+#: relative float noise allowed on a solver's dual bound (1e-9: a gap of 1 resolves up to bounds ~1e9)
+FLOAT_NOISE_REL = Fraction(1, 10**9)
 #: exact evaluation is used when nnz(X) * k is at most this (Python-int arithmetic)
 EXACT_NNZ_LIMIT = 2_000_000
 
@@ -47,6 +49,24 @@ def float_verdict(value, bound, tol):
     if v >= b + tol:
         return True
     if v < b - tol:
+        return False
+    return None
+
+
+def dual_verdict(dual_bound, bound, slack):
+    """Is a proven optimum's float dual bound consistent with the exact lower bound ``bound``?
+
+    True if the dual bound (as the rational its float denotes) is >= ``bound``
+    up to double-precision noise (:data:`FLOAT_NOISE_REL`, relative; a tight bound
+    is met with equality, and the solver's float arithmetic lands just below it);
+    False if even ``dual_bound + slack`` (solver gap plus float noise) is below it
+    (the solver proves a minimum below the claimed bound); None in between: the
+    float cannot resolve the comparison, so it is inconclusive, never ok.
+    """
+    d = Fraction(float(dual_bound))
+    if d >= bound - FLOAT_NOISE_REL * max(1, abs(bound)):
+        return True
+    if d + Fraction(float(slack)) < bound:
         return False
     return None
 

@@ -125,3 +125,15 @@ def test_untested_realizability_claim_is_inconclusive(tmp_path, capsys):
     assert "smt" not in rep["fits"]
     assert rep["status"] == "inconclusive" and code == 3
     assert any("realizability" in r for r in rep["inconclusive_because"])
+
+
+def test_dual_verdict_band():
+    from reluhard.verdicts import dual_verdict
+
+    assert dual_verdict(10.0, Fraction(10), 5.5) is True
+    assert dual_verdict(9.0, Fraction(10), 5.5) is None  # a gap of 1 inside a tolerance of 5.5: unresolved
+    assert dual_verdict(4.0, Fraction(10), 5.5) is False
+    # double-precision noise below a tight bound is consistent; 1e-6 below with no slack is not
+    assert dual_verdict(0.3, Fraction(3, 10), 0) is True
+    assert dual_verdict(10 - 1e-6, Fraction(10), 0) is False
+    assert dual_verdict(5.5e6 - 1, Fraction(int(5.5e6)), 5.5) is None
