@@ -306,6 +306,8 @@ def check_certificate(path, *, checker="auto"):
             fail(name, str(exc))
             verified[name] = False
             continue
+        except InstanceFormatError:
+            raise  # a missing or unreadable file is bad input (exit 2), not a failed claim
         except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
             fail(name, f"malformed claim ({type(exc).__name__}: {exc})")
             verified[name] = False
