@@ -98,8 +98,7 @@ def params(cnf, raw):
         alpha = as_bool_assignment(cert, n)
         if not _falsified(lits, groups, m, alpha).any():
             assignment, u, source = to_dimacs_assignment(alpha), 0, "planted assignment"
-    if u is None and isinstance(meta.get("min_unsat"), int) and meta["min_unsat"] >= 0:
-        u, source = meta["min_unsat"], "instance metadata"
+    # a bare metadata min_unsat is an uncertified assumption: nothing rests on it (reluhard.verdicts)
     return {"n": n, "m": m, "kappa": m, "C": comb(m, 2), "min_unsat": u, "min_unsat_source": source if u is not None else None,
             "assignment": assignment, "_lits": lits, "_groups": groups}
 

@@ -129,10 +129,15 @@ def _certified_u(cnf, C, n):
         alpha = as_bool_assignment(cert, n)
         if not falsified_mask(C, alpha).any():
             return 0, "planted assignment"
-    u = meta.get("min_unsat")
-    if isinstance(u, int) and u >= 0:
-        return u, "instance metadata"
+    # A bare metadata value is an assumption, not a certificate (it may be forged): no bound,
+    # box or claim rests on it; forward() records it under meta["assumptions"] (reluhard.verdicts).
     return None, None
+
+
+def assumed_min_unsat(cnf):
+    """The uncertified ``min_unsat`` of the instance metadata (an assumption), or None."""
+    u = instance_meta(cnf).get("min_unsat")
+    return u if isinstance(u, int) and not isinstance(u, bool) and u >= 0 else None
 
 
 # ---------------------------------------------------------------- gadgets
@@ -183,6 +188,9 @@ def forward(cnf, p):
     }
     b = bounds(cnf, p, {} if p["min_unsat"] is None else {"min_unsat": p["min_unsat"]})
     meta["bounds"] = b.to_json()
+    if p["min_unsat"] is None and assumed_min_unsat(cnf) is not None:
+        meta["bounds"]["assumptions"]["metadata_min_unsat"] = {
+            "value": assumed_min_unsat(cnf), "status": "assumption: uncertified instance metadata, not used by any bound or box"}
     meta["box"] = provable_box(p, b.completeness if p["min_unsat"] is not None else n + m)
     if p["variant"] == "normalized":
         meta.update(normalisation(p))

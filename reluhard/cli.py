@@ -37,6 +37,8 @@ COMMANDS = (
     "explain",
     "check",
     "demo",
+    "certify",
+    "check_certificate",
 )
 
 

@@ -26,6 +26,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from reluhard import verdicts
 from reluhard.data import exact_loss, float_loss, frac_str
 from reluhard.errors import BudgetExhausted, InvalidParameterError, ReluhardError
 
@@ -301,8 +302,12 @@ def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, pru
             # re-evaluate: a fitter's loss must be the true loss of its network
             L_check = float_loss(ts, res.network)
             entry["loss_reevaluated"] = L_check
-            if bounds.soundness is not None:
-                sound_ok.append(float(L_check) >= float(bounds.soundness) - _tol(bounds.soundness))
+            if bounds.soundness is not None:  # exact: the rationalised network on the exact data (reluhard.verdicts)
+                v, entry["soundness_check"] = verdicts.soundness_verdict(ts, res.network, bounds.soundness, tol=_tol(bounds.soundness))
+                if v is None:
+                    inconclusive.append(f"{method}: loss within float tolerance of the soundness bound")
+                else:
+                    sound_ok.append(v)
             decoded = img.decode(res.network)
             try:
                 entry["decoded_value"] = img.value(decoded)
@@ -316,14 +321,21 @@ def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, pru
             ok = res.dual_bound <= float(res.loss) + _tol(res.loss, gap_tol)
             if bounds.completeness is not None:
                 ok = ok and res.dual_bound <= float(bounds.completeness) + _tol(bounds.completeness, gap_tol)
-            if res.proven_optimal and bounds.soundness is not None:
-                ok = ok and res.dual_bound >= float(bounds.soundness) - _tol(bounds.soundness, gap_tol)
+            if res.proven_optimal and bounds.soundness is not None:  # exact where the float resolves it (reluhard.verdicts)
+                v = verdicts.dual_verdict(res.dual_bound, bounds.soundness, _tol(bounds.soundness, gap_tol))
+                ok = ok and v is not False
+                if v is None:
+                    inconclusive.append(f"{method}: dual bound within float tolerance below the soundness bound")
             dual_ok.append(bool(ok))
         if res.realizable is not None and bounds.realizable is not None:
             real_ok.append(res.realizable == bounds.realizable)
         if method not in ("gd",) and not res.complete:
             inconclusive.append(f"{method}: {res.status}")
         fits[method] = entry
+    if bounds.soundness is not None:  # the structured starts are points too: none may lie below the bound
+        sound_ok.extend(v for v in (verdicts.soundness_verdict(ts, w, bounds.soundness, tol=_tol(bounds.soundness))[0]
+                                    for w in starts[:20]) if v is not None)
+    inconclusive.extend(verdicts.untested_claims(bounds, bool(real_ok), None))
     for key, vals in (("fits_respect_soundness", sound_ok), ("dual_bound_consistent", dual_ok),
                       ("decoded_within_guarantee", decode_ok), ("realizability_matches_claim", real_ok)):
         if vals:

@@ -1,0 +1,56 @@
+"""``reluhard certify INSTANCE [-o CERT.json] [--reduction R ...]``: write a proof-carrying certificate bundle."""
+
+from ._common import add_reduction_options, print_json
+
+NAME = "certify"
+HELP = "certify an instance's combinatorial values (and a reduction's loss bounds) with DRUP proofs checkable by check-certificate"
+
+
+def add_arguments(p):
+    p.add_argument("input", metavar="INSTANCE", help="CNF (.cnf[.gz|.xz|.bz2]), graph (.clq/.col/.edges/...) or hypergraph (.hgr)")
+    p.add_argument("-o", "--output", required=True, metavar="CERT.json", help="bundle to write; proofs (*.drup.gz) go beside it")
+    p.add_argument("--kind", choices=["cnf", "graph", "hypergraph"], default=None, help="instance kind (default: from the suffix)")
+    p.add_argument("--reduction", default=None, help="also certify this reduction's loss bounds (theorem + exact rationals)")
+    p.add_argument("--no-min-unsat", action="store_true", help="CNF: certify only satisfiability, not the exact min #falsified")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds for the whole generation; on expiry nothing is written (exit 3)")
+    p.add_argument("--json", action="store_true", help="print the bundle")
+    add_reduction_options(p)
+
+
+def run(args):
+    import sys
+
+    from reluhard.certificates import certify_file, kind_of
+    from reluhard.errors import BudgetExhausted, InvalidParameterError
+
+    options = {k[len("ropt_"):]: v for k, v in vars(args).items() if k.startswith("ropt_") and v is not None}
+    kind = args.kind or kind_of(args.input)
+    if args.reduction is not None:
+        from reluhard.reductions import get_reduction
+
+        from ._common import collect_options
+
+        red = get_reduction(args.reduction)
+        if red.source_kind != kind:
+            raise InvalidParameterError(f"reduction {red.name} takes a {red.source_kind} instance, {args.input} is a {kind}")
+        options = collect_options(args, red)
+    elif set(options) - {"kappa"}:
+        raise InvalidParameterError(f"--{'/--'.join(sorted(set(options) - {'kappa'}))} need --reduction")
+    kappa = options.get("kappa")
+    try:
+        bundle = certify_file(
+            args.input, args.output, kind=kind, kappa=None if kappa is None else int(kappa),
+            reduction=args.reduction, options=options if args.reduction else None,
+            min_unsat=not args.no_min_unsat, time_limit=args.time_limit,
+        )
+    except BudgetExhausted as exc:
+        print(f"reluhard certify: inconclusive: {exc}; nothing written", file=sys.stderr)
+        return 3
+    if args.json:
+        print_json(bundle)
+    else:
+        for name, claim in bundle["claims"].items():
+            val = claim.get("value", claim.get("soundness_bound"))
+            print(f"{name}: {val}")
+        print(f"wrote {args.output} ({len(bundle['files']) - 1} proof file(s))")
+    return 0

@@ -1,0 +1,27 @@
+"""``reluhard check-certificate CERT.json``: re-check a bundle with the independent checker (no solver)."""
+
+from ._common import print_json
+
+NAME = "check-certificate"
+HELP = "check a certificate bundle without reluhard's solvers (exit 0 valid, 1 a named claim failed, 2 bad input)"
+
+
+def add_arguments(p):
+    p.add_argument("certificate", metavar="CERT.json")
+    p.add_argument("--checker", choices=["auto", "both", "drup", "dratify"], default="auto",
+                   help="DRUP checkers: auto = dratify always + drup (verified, authoritative) where lemmas x (clauses + lemmas) <= 2*10^5")
+    p.add_argument("--json", action="store_true")
+
+
+def run(args):
+    from reluhard.certificates import check_certificate
+
+    rep = check_certificate(args.certificate, checker=args.checker)
+    if args.json:
+        print_json(rep.to_json())
+    else:
+        for name, c in rep.claims.items():
+            tag = "ok" if c["ok"] else ("INVALID" if c["ok"] is False else "unchecked")
+            print(f"  [{tag}] {name}: {c['reason']}")
+        print("valid" if rep.valid else f"INVALID: {', '.join(rep.failed)}")
+    return rep.exit_code

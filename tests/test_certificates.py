@@ -1,0 +1,388 @@
+"""Proof-carrying certificates: every claim kind checks; every tampering is rejected (exit 1, named claim)."""
+
+import gzip
+import itertools
+import json
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import n_cases
+from reluhard.certificates import CertificateRefused, certify_file, certify_instance, check_certificate, prove_min_unsat_at_least
+from reluhard.certificates import encodings as enc
+from reluhard.cli import main
+from reluhard.errors import BudgetExhausted
+from reluhard.generators.ksat import planted_3sat, random_ksat
+from reluhard.io.dimacs import write_cnf
+from reluhard.io.graphs import write_graph
+from reluhard.io.hgr import write_hgr
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _unsat(n, m, seed0=0):
+    from reluhard.solvers.sat import solve_sat
+
+    for s in range(seed0, seed0 + 200):
+        f = random_ksat(n, m, k=3, seed=s)
+        if solve_sat(f)[0] is False:
+            return f
+    raise AssertionError("no unsatisfiable formula")
+
+
+@pytest.fixture
+def unsat_cert(tmp_path):
+    p = tmp_path / "phi.cnf"
+    write_cnf(p, _unsat(12, 80))
+    out = tmp_path / "phi.cert.json"
+    certify_file(p, out, reduction="sat-relu", options={})
+    return p, out
+
+
+def _bundle(path):
+    return json.loads(path.read_text())
+
+
+def _save(path, b):
+    path.write_text(json.dumps(b))
+
+
+def _rehash(path, name):
+    from reluhard.certificates.bundle import file_sha256
+
+    b = _bundle(path)
+    b["files"][name] = file_sha256(path.parent / name)
+    _save(path, b)
+
+
+# ---------------------------------------------------------------- valid certificates, one per claim kind
+
+def test_unsat_cnf_certifies_and_checks(unsat_cert, capsys):
+    p, out = unsat_cert
+    b = _bundle(out)
+    assert set(b["claims"]) == {"satisfiable", "min_unsat", "max_occurrence", "loss_bounds"}
+    assert b["claims"]["satisfiable"]["value"] is False
+    assert b["claims"]["min_unsat"]["value"] >= 1
+    for name, sha in b["files"].items():
+        assert (out.parent / name).is_file() and len(sha) == 64
+    code, stdout, _ = run(capsys, "check-certificate", out, "--json")
+    rep = json.loads(stdout)
+    assert code == 0 and rep["valid"] and rep["failed"] == []
+    # both checkers ran on these small proofs
+    assert rep["claims"]["min_unsat"]["proofs"][0]["checkers"] == {"dratify": True, "drup": True}
+
+
+def test_satisfiable_cnf(tmp_path, capsys):
+    p = tmp_path / "sat.cnf"
+    write_cnf(p, planted_3sat(30, 100, seed=1))
+    code, _, _ = run(capsys, "certify", p, "-o", tmp_path / "c.json", "--reduction", "sat-relu")
+    assert code == 0
+    b = _bundle(tmp_path / "c.json")
+    assert b["claims"]["satisfiable"]["value"] is True and b["claims"]["min_unsat"]["value"] == 0
+    assert b["claims"]["loss_bounds"]["soundness_bound"] == "30"
+    assert run(capsys, "check-certificate", tmp_path / "c.json")[0] == 0
+    # a wrong assignment is caught by evaluation
+    a = b["claims"]["satisfiable"]["assignment"]
+    b["claims"]["satisfiable"]["assignment"] = [-x for x in a]
+    _save(tmp_path / "c.json", b)
+    code, out, _ = run(capsys, "check-certificate", tmp_path / "c.json")
+    assert code == 1 and "satisfiable" in out.splitlines()[-1]
+
+
+def test_graph_max_edges(tmp_path, capsys):
+    from reluhard.generators.graphs import gnp
+
+    G = gnp(24, 0.3, seed=4)
+    p = tmp_path / "g.clq"
+    write_graph(p, G)
+    out = tmp_path / "g.json"
+    code, _, _ = run(capsys, "certify", p, "--kappa", "5", "-o", out, "--reduction", "dks-relu")
+    assert code == 0
+    b = _bundle(out)
+    from reluhard.solvers.dks import densest_k_subgraph
+
+    assert b["claims"]["max_edges"]["value"] == densest_k_subgraph(G, 5).value
+    assert run(capsys, "check-certificate", out)[0] == 0
+    # claim one edge fewer: the set no longer matches, and the bound would need a different formula
+    b["claims"]["max_edges"]["value"] -= 1
+    _save(out, b)
+    code, stdout, _ = run(capsys, "check-certificate", out)
+    assert code == 1 and "max_edges" in stdout.splitlines()[-1] and "loss_bounds" in stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize("name,colourable", [("fano", False), ("fano-minus-line", True)])
+def test_hypergraph_colourability(tmp_path, capsys, name, colourable):
+    from reluhard.generators.hypergraphs import named_hypergraph
+
+    p = tmp_path / "h.hgr"
+    write_hgr(p, named_hypergraph(name))
+    out = tmp_path / "h.json"
+    assert run(capsys, "certify", p, "-o", out, "--reduction", "hypergraph-krelu")[0] == 0
+    b = _bundle(out)
+    assert b["claims"]["colourable"]["value"] is colourable
+    assert b["claims"]["loss_bounds"]["realizable"] is colourable
+    assert run(capsys, "check-certificate", out)[0] == 0
+    b["claims"]["colourable"]["value"] = not colourable
+    _save(out, b)
+    code, stdout, _ = run(capsys, "check-certificate", out)
+    assert code == 1 and "colourable" in stdout.splitlines()[-1]
+
+
+def test_disjoint_blocks_sum(tmp_path):
+    f1, f2 = _unsat(8, 60, 0), _unsat(8, 60, 300)
+    from pysat.formula import CNF
+
+    union = CNF()
+    union.nv = 16
+    union.clauses = [list(c) for c in f1.clauses] + [[(abs(l) + 8) * (1 if l > 0 else -1) for l in c] for c in f2.clauses]
+    random.Random(0).shuffle(union.clauses)
+    p = tmp_path / "u.cnf"
+    write_cnf(p, union)
+    out = tmp_path / "u.json"
+    b = certify_file(p, out)
+    from reluhard.solvers.sat import min_unsat
+
+    blocks = b["claims"]["min_unsat"]["blocks"]
+    assert len(blocks) == 2 and b["claims"]["min_unsat"]["disjoint"] is True
+    assert sum(x["value"] for x in blocks) == b["claims"]["min_unsat"]["value"] == min_unsat(f1)[0] + min_unsat(f2)[0]
+    assert check_certificate(out).valid
+    # blocks claimed disjoint but sharing a variable: refused
+    bb = _bundle(out)
+    bb["claims"]["min_unsat"]["blocks"][0]["clauses"], bb["claims"]["min_unsat"]["blocks"][1]["clauses"] = (
+        bb["claims"]["min_unsat"]["blocks"][0]["clauses"][1:], bb["claims"]["min_unsat"]["blocks"][1]["clauses"] + bb["claims"]["min_unsat"]["blocks"][0]["clauses"][:1])
+    _save(out, bb)
+    rep = check_certificate(out)
+    assert not rep.valid and "min_unsat" in rep.failed
+
+
+# ---------------------------------------------------------------- tampering
+
+def test_rejects_proof_for_a_different_formula(unsat_cert, tmp_path, capsys):
+    p, out = unsat_cert
+    other = tmp_path / "other.cnf"
+    write_cnf(other, _unsat(12, 80, 500))
+    certify_file(other, tmp_path / "other.json")
+    name = _bundle(out)["claims"]["min_unsat"]["blocks"][0]["proof"]["file"]
+    (tmp_path / name).write_bytes((tmp_path / "other.min_unsat.drup.gz").read_bytes())
+    _rehash(out, name)  # the file hash matches: only the proof itself can fail
+    code, stdout, _ = run(capsys, "check-certificate", out)
+    assert code == 1 and "min_unsat" in stdout.splitlines()[-1]
+    # and also when the bundle's formula hash is forged to the other formula's
+    b = _bundle(out)
+    b["claims"]["min_unsat"]["blocks"][0]["proof"]["formula_sha256"] = _bundle(tmp_path / "other.json")["claims"]["min_unsat"]["blocks"][0]["proof"]["formula_sha256"]
+    _save(out, b)
+    assert run(capsys, "check-certificate", out)[0] == 1
+
+
+@pytest.mark.parametrize("cut", ["line", "mid"])
+def test_rejects_truncated_proof(unsat_cert, capsys, cut):
+    p, out = unsat_cert
+    name = _bundle(out)["claims"]["satisfiable"]["proof"]["file"]
+    lines = gzip.decompress((out.parent / name).read_bytes()).decode().splitlines()
+    assert lines[-1] == "0"
+    text = "\n".join(lines[:-1]) + "\n" if cut == "line" else "\n".join(lines)[:-2]
+    (out.parent / name).write_bytes(gzip.compress(text.encode()))
+    _rehash(out, name)
+    code, stdout, _ = run(capsys, "check-certificate", out)
+    assert code == 1 and "satisfiable" in stdout.splitlines()[-1]
+
+
+def test_rejects_changed_proof_file_without_rehash(unsat_cert, capsys):
+    p, out = unsat_cert
+    name = _bundle(out)["claims"]["satisfiable"]["proof"]["file"]
+    (out.parent / name).write_bytes(gzip.compress(b"0\n"))
+    code, stdout, _ = run(capsys, "check-certificate", out)
+    assert code == 1 and "satisfiable" in stdout
+
+
+@pytest.mark.parametrize("claim,delta", [("min_unsat", 1), ("min_unsat", -1), ("max_occurrence", 1)])
+def test_rejects_tampered_claim_value(unsat_cert, capsys, claim, delta):
+    p, out = unsat_cert
+    b = _bundle(out)
+    b["claims"][claim]["value"] += delta
+    _save(out, b)
+    code, stdout, _ = run(capsys, "check-certificate", out, "--json")
+    rep = json.loads(stdout)
+    assert code == 1 and claim in rep["failed"]
+    # the loss bound rests on the tampered value: it fails too
+    assert "loss_bounds" in rep["failed"]
+
+
+def test_rejects_tampered_loss_bound(unsat_cert, capsys):
+    p, out = unsat_cert
+    b = _bundle(out)
+    from fractions import Fraction
+
+    b["claims"]["loss_bounds"]["soundness_bound"] = str(Fraction(b["claims"]["loss_bounds"]["soundness_bound"]) + Fraction(1, 10**9))
+    _save(out, b)
+    code, stdout, _ = run(capsys, "check-certificate", out)
+    assert code == 1 and stdout.splitlines()[-1] == "INVALID: loss_bounds"
+
+
+def test_rejects_changed_instance(unsat_cert, capsys):
+    p, out = unsat_cert
+    text = p.read_text().splitlines()
+    # flip one literal of the last clause
+    last = text[-1].split()
+    last[0] = str(-int(last[0]))
+    p.write_text("\n".join(text[:-1] + [" ".join(last)]) + "\n")
+    code, stdout, _ = run(capsys, "check-certificate", out)
+    assert code == 1 and "instance" in stdout.splitlines()[-1]
+
+
+def test_bad_input_exit_2(tmp_path, capsys):
+    assert run(capsys, "check-certificate", tmp_path / "none.json")[0] == 2
+    (tmp_path / "x.json").write_text("{not json")
+    code, _, err = run(capsys, "check-certificate", tmp_path / "x.json")
+    assert code == 2 and "x.json" in err and "Traceback" not in err
+    (tmp_path / "y.json").write_text(json.dumps({"format": "something-else"}))
+    assert run(capsys, "check-certificate", tmp_path / "y.json")[0] == 2
+
+
+def test_missing_proof_file_is_bad_input(unsat_cert, capsys):
+    p, out = unsat_cert
+    name = _bundle(out)["claims"]["satisfiable"]["proof"]["file"]
+    (out.parent / name).unlink()
+    code, _, err = run(capsys, "check-certificate", out)
+    assert code == 2 and name in err
+
+
+# ---------------------------------------------------------------- agreement with RC2, refusals, budgets
+
+def test_u_equals_t_agrees_with_rc2_and_t_plus_1_is_refused(tmp_path):
+    from reluhard.solvers.sat import min_unsat
+
+    rng = random.Random(7)
+    for case in range(n_cases(8, 60)):
+        n = rng.randint(5, 10)
+        m = rng.randint(3 * n, 8 * n)
+        f = random_ksat(n, m, k=3, seed=1000 + case)
+        p = tmp_path / f"r{case}.cnf"
+        write_cnf(p, f)
+        b = certify_file(p, tmp_path / f"r{case}.json")
+        u = min_unsat(f)[0]
+        assert b["claims"]["min_unsat"]["value"] == u
+        assert check_certificate(tmp_path / f"r{case}.json").valid
+        with pytest.raises(CertificateRefused):
+            prove_min_unsat_at_least([list(c) for c in f.clauses], n, u + 1)
+
+
+def test_seqcounter_encoding_is_exact_on_small_inputs():
+    """The trusted base's cardinality encodings: for every input assignment, the encoding
+    (with its auxiliaries free) is satisfiable iff the bound holds."""
+    from pysat.solvers import Solver
+
+    for n in range(1, 6):
+        for k in range(0, n + 1):
+            clauses, _ = enc.min_unsat_relaxed([[1]] * n, 1, k + 1) if k + 1 <= n else (None, None)
+            if clauses is None:
+                continue
+            # relaxation vars are 2..n+1; at most k of them may be true
+            with Solver(name="g4", bootstrap_with=clauses[n:]) as s:
+                for bits in itertools.product([0, 1], repeat=n):
+                    assume = [(i + 2) if b else -(i + 2) for i, b in enumerate(bits)]
+                    assert s.solve(assumptions=assume) == (sum(bits) <= k), (n, k, bits)
+
+
+def test_dks_encoding_brute_force():
+    """dks_at_least(e) is satisfiable iff some kappa-set induces > e edges (brute force, small graphs)."""
+    from pysat.solvers import Solver
+
+    rng = np.random.default_rng(3)
+    for case in range(n_cases(6, 30)):
+        n = int(rng.integers(4, 8))
+        E = np.array([(u, v) for u in range(n) for v in range(u + 1, n) if rng.random() < 0.5], dtype=np.int64).reshape(-1, 2)
+        kappa = int(rng.integers(2, n + 1))
+        best = max(enc.edges_induced(E, S) for S in itertools.combinations(range(n), kappa))
+        for e in range(0, len(E) + 1):
+            f = enc.dks_at_least(n, E, kappa, e)
+            sat = False if f is None else Solver(name="g4", bootstrap_with=f[0]).solve()
+            assert sat == (best > e), (n, E.tolist(), kappa, e)
+
+
+def test_refuses_false_max_edges_bound():
+    from reluhard.certificates import prove_max_edges_at_most
+
+    E = np.array([(0, 1), (1, 2), (2, 3), (0, 3)])  # C4: every 3-set induces 2 edges
+    with pytest.raises(CertificateRefused):
+        prove_max_edges_at_most(4, E, 3, 1)
+    lines = prove_max_edges_at_most(4, E, 3, 2)
+    assert lines is not None and lines[-1] == "0"
+    assert prove_max_edges_at_most(4, E, 3, 3) is None  # C(3, 2) = 3: trivial
+
+
+def test_time_limit_writes_nothing(tmp_path):
+    import cnfgen
+
+    F = cnfgen.PigeonholePrinciple(10, 9)
+    from pysat.formula import CNF
+
+    f = CNF(from_string=F.to_dimacs())
+    p = tmp_path / "php.cnf"
+    write_cnf(p, f)
+    with pytest.raises(BudgetExhausted):
+        certify_file(p, tmp_path / "php.json", min_unsat=False, time_limit=0.5)
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["php.cnf"]
+
+
+def test_checker_imports_no_solver(unsat_cert):
+    p, out = unsat_cert
+    code = (
+        "import sys; from reluhard.certificates.check import check_certificate; "
+        f"r = check_certificate({str(out)!r}); "
+        "bad = [m for m in sys.modules if m.startswith('reluhard.solvers') or m in ('pyscipopt', 'z3')]; "
+        "print(r.valid, bad)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.stdout.strip() == "True []", res.stderr
+
+
+def test_same_input_same_bundle(tmp_path):
+    p = tmp_path / "phi.cnf"
+    write_cnf(p, _unsat(10, 70))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    certify_file(p, tmp_path / "a" / "c.json")
+    certify_file(p, tmp_path / "b" / "c.json")
+    for f in (tmp_path / "a").iterdir():
+        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
+
+
+def test_suite_builds_and_checks_bundles(tmp_path):
+    from reluhard.suite import build_suite, check_suite
+
+    rows = build_suite(tmp_path, reductions=["sat-relu"], log=lambda *_: None)
+    medium = [r for r in rows if r.get("built") and r["tier"] == "medium"]
+    assert medium and all(any(f.endswith(".cert.json") for f in r["files"]) for r in medium)
+    assert not any(f.endswith(".cert.json") for r in rows if r["tier"] == "tiny" for f in r.get("files", {}))
+    assert check_suite(tmp_path, reverify=False, log=lambda *_: None) == []
+    no = next(r for r in medium if r["answer"] == "no")
+    bundle = tmp_path / next(f for f in no["files"] if f.endswith(".cert.json"))
+    b = _bundle(bundle)
+    b["claims"]["min_unsat"]["value"] += 1
+    _save(bundle, b)
+    problems = check_suite(tmp_path, reverify=False, log=lambda *_: None)
+    assert any("claim min_unsat failed" in p for p in problems)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda c: c["min_unsat"].update(assignment=["x", 2]),
+    lambda c: c["min_unsat"].update(value="3"),
+    lambda c: c["min_unsat"].update(blocks=[{"clauses": [0.5], "value": 1}]),
+    lambda c: c["satisfiable"].update(proof=None),
+    lambda c: c.update(loss_bounds={"reduction": "no-such-reduction"}),
+])
+def test_malformed_claims_fail_cleanly(unsat_cert, capsys, edit):
+    p, out = unsat_cert
+    b = _bundle(out)
+    edit(b["claims"])
+    _save(out, b)
+    code, stdout, err = run(capsys, "check-certificate", out)
+    assert code == 1 and "Traceback" not in err and stdout.splitlines()[-1].startswith("INVALID")
