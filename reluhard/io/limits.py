@@ -20,7 +20,7 @@ limit                  environment variable             default
 =====================  ===============================  ===========
 ``max_input_bytes``    ``RELUHARD_MAX_INPUT_BYTES``     1 GiB
 ``max_vars``           ``RELUHARD_MAX_VARS``            10^8 (CNF variables)
-``max_vertices``       ``RELUHARD_MAX_VERTICES``        10^7 (graph/hypergraph vertices)
+``max_vertices``       ``RELUHARD_MAX_VERTICES``        10^6 (graph/hypergraph vertices)
 ``max_items``          ``RELUHARD_MAX_ITEMS``           10^9 (clauses, edges, hyperedges)
 ``max_width``          ``RELUHARD_MAX_WIDTH``           10^7 (literals per clause, vertices per hyperedge)
 =====================  ===============================  ===========
@@ -43,7 +43,7 @@ __all__ = ["Limits", "limits", "read_input_bytes", "display_name", "clip", "DEFA
 DEFAULTS = {
     "max_input_bytes": 1 << 30,
     "max_vars": 10**8,
-    "max_vertices": 10**7,
+    "max_vertices": 10**6,
     "max_items": 10**9,
     "max_width": 10**7,
 }
