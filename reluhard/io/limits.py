@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InstanceFormatError, InvalidParameterError
+from .atomic import note_input
 
 __all__ = ["Limits", "limits", "read_input_bytes", "display_name", "clip", "DEFAULTS", "ENV_VARS"]
 
@@ -169,6 +170,7 @@ def read_input_bytes(path, *, max_input_bytes=None):
     if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
         raise InstanceFormatError("not a regular file (device, socket, ...); refused", path=name)
     with open(path, "rb") as fh:
+        note_input(path)
         return _read_stream(fh, _compression(path, b""), cap, name)
 
 
