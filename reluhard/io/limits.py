@@ -144,8 +144,11 @@ def _compression(path, head):
     return None
 
 
-def read_input_bytes(path, *, max_input_bytes=None):
+def read_input_bytes(path, *, max_input_bytes=None, as_input=True):
     """The (decompressed) bytes of ``path`` or of standard input for ``"-"``, bounded.
+
+    ``as_input=False`` for files the caller rewrites itself (a results table
+    on ``--resume``): they are not recorded for the CLI's input guard.
 
     Raises
     ------
@@ -170,7 +173,8 @@ def read_input_bytes(path, *, max_input_bytes=None):
     if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
         raise InstanceFormatError("not a regular file (device, socket, ...); refused", path=name)
     with open(path, "rb") as fh:
-        note_input(path)
+        if as_input:
+            note_input(path)
         return _read_stream(fh, _compression(path, b""), cap, name)
 
 

@@ -14,7 +14,8 @@ from reluhard.errors import InvalidParameterError
 
 from .cell import empty_record, run_cell_isolated
 from .grid import expand_cells
-from .table import RecordWriter, prepare_output
+from .table import RecordWriter, prepare_output, results_lock
+from .watchdog import exit_with_parent
 
 __all__ = ["run_sweep"]
 
@@ -28,7 +29,27 @@ def _iter_local(cells, jobs):
             yield run_cell_isolated(cell)
         return
     par = joblib.Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")
-    yield from par(joblib.delayed(run_cell_isolated)(c) for c in cells)
+    try:
+        yield from par(joblib.delayed(_run_guarded)(c) for c in cells)
+    finally:
+        _stop_loky_workers()
+
+
+def _run_guarded(cell):
+    """run_cell_isolated in a pool worker that exits (killing its cell child) when the sweep dies."""
+    exit_with_parent()
+    return run_cell_isolated(cell)
+
+
+def _stop_loky_workers():
+    """Worker processes end with their sweep: shut the reusable loky pool down now, not after its idle timeout."""
+    try:
+        from joblib.externals.loky import get_reusable_executor
+        from joblib.externals.loky.reusable_executor import _executor
+    except ImportError:  # pragma: no cover
+        return
+    if _executor is not None:
+        get_reusable_executor().shutdown(wait=True, kill_workers=True)
 
 
 def _iter_dask(cells, scheduler):
@@ -89,12 +110,21 @@ def run_sweep(spec, output, *, jobs=1, scheduler=None, resume=False, overwrite=F
     ------
     InvalidParameterError
         ``output`` exists without ``resume``/``overwrite``, or ``jobs < 1``.
+    ResultsLockedError
+        Another sweep is writing ``output`` (advisory lock, see
+        :func:`reluhard.sweep.table.results_lock`).
     KeyboardInterrupt
         Propagated after the writer is closed (finished records are on disk).
     """
     if int(jobs) < 1:
         raise InvalidParameterError(f"--jobs must be >= 1, got {jobs}")
     cells = spec if isinstance(spec, list) else expand_cells(spec)
+    with results_lock(output):
+        return _run_locked(cells, output, jobs=jobs, scheduler=scheduler, resume=resume, overwrite=overwrite,
+                           progress=progress, on_record=on_record)
+
+
+def _run_locked(cells, output, *, jobs, scheduler, resume, overwrite, progress, on_record):
     done = prepare_output(output, resume=resume, overwrite=overwrite)
     todo = [c for c in cells if c["cell_id"] not in done]
     t0 = time.perf_counter()

@@ -1,0 +1,50 @@
+"""Worker processes end with their sweep, even when the sweep is killed with ``kill -9``.
+
+A killed parent cannot clean up, so each worker watches its parent instead:
+:func:`exit_with_parent` starts one daemon thread per process that polls
+``os.getppid()``; when the parent is gone (the process was re-parented), the
+worker kills its own child processes and exits at once. The cost is one
+``getppid`` call per :data:`POLL` seconds.
+"""
+
+import os
+import threading
+
+__all__ = ["exit_with_parent", "POLL"]
+
+#: seconds between two checks of the parent
+POLL = 0.25
+
+_STARTED = {}
+
+
+def _kill_children():
+    import multiprocessing as mp
+
+    for child in mp.active_children():
+        try:
+            child.kill()
+        except Exception:  # noqa: BLE001 - best effort while exiting
+            pass
+
+
+def _watch(parent):
+    import time
+
+    while True:
+        time.sleep(POLL)
+        if os.getppid() != parent:
+            _kill_children()
+            os._exit(1)
+
+
+def exit_with_parent():
+    """Start the parent watchdog of this process (idempotent; a no-op where the parent is init)."""
+    pid = os.getpid()
+    if _STARTED.get(pid):
+        return
+    parent = os.getppid()
+    if parent <= 1:
+        return
+    _STARTED[pid] = True
+    threading.Thread(target=_watch, args=(parent,), name="reluhard-exit-with-parent", daemon=True).start()
