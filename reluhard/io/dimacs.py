@@ -207,8 +207,8 @@ class _Errors:
 
 
 def _header(s, path, lineno, lim):
-    parts = s.split()
-    if len(parts) != 4 or parts[1] != "cnf" or not all(_UINT_TOKEN.fullmatch(t) and t.isascii() for t in parts[2:]):
+    parts = s.split() if s.isascii() else []
+    if len(parts) != 4 or parts[1] != "cnf" or not all(_UINT_TOKEN.fullmatch(t) for t in parts[2:]):
         raise InstanceFormatError(f"malformed header {clip(s)!r}; expected 'p cnf <vars> <clauses>'", path=path, line=lineno)
     for tok, what, cap, name in ((parts[2], "variables", lim.max_vars, "max_vars"), (parts[3], "clauses", lim.max_items, "max_items")):
         if len(tok.lstrip("0")) > _DIGITS_MAX or int(tok) > cap:

@@ -211,7 +211,7 @@ def _parse_edgelist(text, path, duplicates, lim):
                 meta = _meta_from(s[1:], meta, path, lineno)
             continue
         parts = s.split(None, 2)
-        check_ascii(" ".join(parts[:2]), path, lineno)
+        check_ascii(s.split("{", 1)[0], path, lineno)
         if len(parts) < 2 or (len(parts) == 3 and not parts[2].startswith("{")):
             raise InstanceFormatError(f"malformed edge line {clip(s)!r}; expected 'u v' with 0-based integer ids", path=path, line=lineno)
         bad = [t for t in parts[:2] if not _UINT.fullmatch(t)]
