@@ -7,6 +7,7 @@ results file and appends each record as soon as it arrives (see
 cell, and ``resume=True`` skips exactly the cells already recorded.
 """
 
+import os
 import time
 from collections import Counter
 
@@ -21,35 +22,40 @@ __all__ = ["run_sweep"]
 
 
 def _iter_local(cells, jobs):
+    """Records of ``cells`` as they finish, from ``jobs`` loky worker processes (in order when jobs == 1).
+
+    The pool's workers start with :func:`~reluhard.sweep.watchdog.exit_with_parent`
+    (given this process's pid, so a worker that starts after the sweep died exits
+    at once) and the pool is shut down when the iteration ends, however it ends.
+    """
     from reluhard.solvers.base import require
 
-    joblib = require("joblib", "joblib")
+    require("joblib", "joblib")
     if jobs == 1:
         for cell in cells:
             yield run_cell_isolated(cell)
         return
-    par = joblib.Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from joblib.externals.loky import get_reusable_executor
+
+    pool = get_reusable_executor(max_workers=jobs, initializer=exit_with_parent, initargs=(os.getpid(),), reuse=False)
+    pending, todo = set(), iter(cells)
     try:
-        yield from par(joblib.delayed(_run_guarded)(c) for c in cells)
+        while True:
+            for cell in todo:
+                pending.add(pool.submit(run_cell_isolated, cell))
+                if len(pending) >= 2 * jobs:
+                    break
+            if not pending:
+                return
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
     finally:
-        _stop_loky_workers()
-
-
-def _run_guarded(cell):
-    """run_cell_isolated in a pool worker that exits (killing its cell child) when the sweep dies."""
-    exit_with_parent()
-    return run_cell_isolated(cell)
-
-
-def _stop_loky_workers():
-    """Worker processes end with their sweep: shut the reusable loky pool down now, not after its idle timeout."""
-    try:
-        from joblib.externals.loky import get_reusable_executor
-        from joblib.externals.loky.reusable_executor import _executor
-    except ImportError:  # pragma: no cover
-        return
-    if _executor is not None:
-        get_reusable_executor().shutdown(wait=True, kill_workers=True)
+        for fut in pending:
+            fut.cancel()
+        pool.shutdown(wait=True, kill_workers=True)
 
 
 def _iter_dask(cells, scheduler):

@@ -38,12 +38,23 @@ def _watch(parent):
             os._exit(1)
 
 
-def exit_with_parent():
-    """Start the parent watchdog of this process (idempotent; a no-op where the parent is init)."""
+def exit_with_parent(parent=None):
+    """Start the parent watchdog of this process (idempotent).
+
+    Parameters
+    ----------
+    parent : int, optional
+        The pid the parent must have (a pool initializer passes the sweep's
+        pid: a worker whose sweep died before it started exits at once).
+        Default: the current parent.
+    """
     pid = os.getpid()
     if _STARTED.get(pid):
         return
-    parent = os.getppid()
+    if parent is not None and os.getppid() != parent:
+        _kill_children()
+        os._exit(1)
+    parent = os.getppid() if parent is None else parent
     if parent <= 1:
         return
     _STARTED[pid] = True
