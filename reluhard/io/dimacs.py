@@ -224,7 +224,6 @@ def parse_cnf_bytes(data, path, lim):
     nb = len(raw)
     nl = np.flatnonzero(raw == 10)
     space = _SPACE[raw]
-    nonspace = ~space
     edge = np.empty(nb + 1, dtype=bool)  # token boundaries: a change between space and non-space
     edge[0] = True
     edge[nb] = True
@@ -232,8 +231,9 @@ def parse_cnf_bytes(data, path, lim):
     bounds = np.flatnonzero(edge)
     del edge
     # boundaries alternate; token starts are boundaries at a non-space byte
-    ts = bounds[:-1][nonspace[bounds[:-1]]] if nb else bounds[:0]
-    te = bounds[1:][nonspace[bounds[:-1]]] if nb else bounds[:0]
+    starts = ~space[bounds[:-1]] if nb else np.zeros(0, dtype=bool)
+    ts = bounds[:-1][starts]
+    te = bounds[1:][starts]
     del bounds
     tline = np.searchsorted(nl, ts)  # 0-based line of each token
     first = np.ones(len(ts), dtype=bool)
@@ -300,16 +300,17 @@ def parse_cnf_bytes(data, path, lim):
     cts, cte = ts[ctok], te[ctok]
     neg = raw[cts] == 45
     ndig = (cte - cts) - neg
-    # every byte of a clause token is a digit, except one leading '-' followed by a digit
-    digit = (raw >= 48) & (raw <= 57)
+    # every byte of a clause token is a digit, except one leading '-' followed by a digit:
+    # with the leading minus signs overwritten, the non-space non-digit bytes are the bad ones
     ok = ndig > 0
-    bad_bytes = np.flatnonzero(nonspace & ~digit)
+    cls = raw.copy()
+    cls[cts[neg]] = 48
+    bad_bytes = np.flatnonzero(~space & ((cls < 48) | (cls > 57)))
+    del cls
     if len(bad_bytes) and len(cts):
         owner = np.searchsorted(cts, bad_bytes, side="right") - 1
         inside = (owner >= 0) & (bad_bytes < cte[np.maximum(owner, 0)])
-        owner, pos = owner[inside], bad_bytes[inside]
-        bad_tok = owner[~((pos == cts[owner]) & neg[owner])]
-        ok[bad_tok] = False
+        ok[owner[inside]] = False
     if not ok.all():
         t = int(np.argmin(ok))
         tok = data[int(cts[t]):int(cte[t])].decode("utf-8", errors="replace")
@@ -325,10 +326,10 @@ def parse_cnf_bytes(data, path, lim):
     small = np.where(huge, 0, ndig)
     val = np.zeros(len(ctok), dtype=np.int64)
     p10 = 1
+    last = cte - 1
     for k in range(int(small.max()) if len(small) else 0):
-        has = small > k
-        idx = np.flatnonzero(has)
-        val[idx] += (raw[cte[idx] - 1 - k].astype(np.int64) - 48) * p10
+        digit = raw[np.maximum(last - k, 0)].astype(np.int64) - 48
+        val += np.where(small > k, digit, 0) * p10
         p10 *= 10
     zero = (val == 0) & ~huge
     zeros = np.flatnonzero(zero)
