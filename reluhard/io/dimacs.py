@@ -228,14 +228,15 @@ def parse_cnf_bytes(data, path, lim):
     edge[0] = True
     edge[nb] = True
     np.not_equal(space[1:], space[:-1], out=edge[1:nb])
-    bounds = np.flatnonzero(edge)
+    idx = np.int32 if nb < 2**31 - 1 else np.int64  # byte offsets; int32 halves the token arrays
+    bounds = np.flatnonzero(edge).astype(idx)
     del edge
     # boundaries alternate; token starts are boundaries at a non-space byte
     starts = ~space[bounds[:-1]] if nb else np.zeros(0, dtype=bool)
     ts = bounds[:-1][starts]
     te = bounds[1:][starts]
     del bounds
-    tline = np.searchsorted(nl, ts)  # 0-based line of each token
+    tline = np.searchsorted(nl, ts).astype(idx)  # 0-based line of each token
     first = np.ones(len(ts), dtype=bool)
     first[1:] = tline[1:] != tline[:-1]
     lead = raw[ts[first]]
@@ -297,9 +298,12 @@ def parse_cnf_bytes(data, path, lim):
     ctok = np.flatnonzero(is_clause_line[tline])
     if len(ctok) and (header_line is None or int(tline[ctok[0]]) + 1 < header_line):
         errors.add(int(tline[ctok[0]]) + 1, "clause before the 'p cnf' header (missing header?)")
-    cts, cte = ts[ctok], te[ctok]
+    if len(ctok) == len(ts):  # the usual case: every token is a clause token (no copies)
+        cts, cte = ts, te
+    else:
+        cts, cte = ts[ctok], te[ctok]
     neg = raw[cts] == 45
-    ndig = (cte - cts) - neg
+    ndig = ((cte - cts) - neg).astype(np.int16) if len(cts) else np.zeros(0, dtype=np.int16)
     # every byte of a clause token is a digit, except one leading '-' followed by a digit:
     # with the leading minus signs overwritten, the non-space non-digit bytes are the bad ones
     ok = ndig > 0
@@ -323,14 +327,21 @@ def parse_cnf_bytes(data, path, lim):
         raise InstanceFormatError("missing 'p cnf <vars> <clauses>' header", path=path)
     n_vars, n_clauses = header
     huge = ndig > _DIGITS_MAX
-    small = np.where(huge, 0, ndig)
+    small = np.where(huge, 0, ndig).astype(np.int16)
     val = np.zeros(len(ctok), dtype=np.int64)
+    pos = np.empty(len(ctok), dtype=idx)
+    term = np.empty(len(ctok), dtype=np.int64)
     p10 = 1
-    last = cte - 1
-    for k in range(int(small.max()) if len(small) else 0):
-        digit = raw[np.maximum(last - k, 0)].astype(np.int64) - 48
-        val += np.where(small > k, digit, 0) * p10
+    for k in range(int(small.max()) if len(small) else 0):  # k-th digit from the right of every token at once
+        np.subtract(cte, 1 + k, out=pos)
+        np.maximum(pos, 0, out=pos)
+        digit = raw[pos]
+        digit -= 48  # uint8; garbage where small <= k, zeroed next
+        digit[small <= k] = 0
+        np.multiply(digit, np.int64(p10), out=term)
+        val += term
         p10 *= 10
+    del pos, term
     zero = (val == 0) & ~huge
     zeros = np.flatnonzero(zero)
     if len(ctok) and not zero[-1]:
