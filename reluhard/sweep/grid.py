@@ -462,11 +462,17 @@ def _read_toml(path):
             raise SolverUnavailableError("reading a TOML sweep file on Python < 3.11 needs tomli: pip install tomli") from None
     from reluhard.errors import InstanceFormatError
 
-    with open(path, "rb") as fh:
-        try:
-            return toml.load(fh)
-        except toml.TOMLDecodeError as exc:
-            raise InstanceFormatError(f"not valid TOML: {exc}", path=path) from None
+    from reluhard.io.limits import clip, read_input_bytes
+
+    data = read_input_bytes(path)  # bounded; device nodes refused
+    try:
+        return toml.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InstanceFormatError(f"not valid TOML (invalid UTF-8 at byte {exc.start})", path=path) from None
+    except RecursionError:
+        raise InstanceFormatError("not valid TOML (nested too deeply)", path=path) from None
+    except toml.TOMLDecodeError as exc:
+        raise InstanceFormatError(f"not valid TOML: {clip(' '.join(str(exc).split()), 200)}", path=path) from None
 
 
 _SPEC_KEYS = {"reduction", "reductions", "family", "methods", "seeds", "time_limit", "solver_time_limit", "restarts",
@@ -498,7 +504,10 @@ def load_spec(path, **overrides):
             kw[key] = val
     if kw["reductions"] is None:
         raise InstanceFormatError("the sweep file names no reduction", path=path)
-    return make_spec(**kw)
+    try:
+        return make_spec(**kw)
+    except InvalidParameterError as exc:  # name the file the grid came from
+        raise InvalidParameterError(f"{path}: {exc}") from None
 
 
 # ---------------------------------------------------------------- cells

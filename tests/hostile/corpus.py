@@ -334,6 +334,10 @@ def _results_cases():
 
 
 def _sweep_cases():
+    def spec(cid, data, expect):
+        return Case(cid, "sweep", {"s.toml": data}, ["sweep", "--spec", "{d}/s.toml", "--dry-run", "-o", "{d}/r.jsonl"],
+                    expect, outputs=["{d}/r.jsonl"])
+
     def sweep(cid, *flags, expect, name):
         return Case(cid, "sweep", {}, ["sweep", "--reduction", "sat-relu", *flags, "--dry-run", "-o", "{d}/r.jsonl"],
                     expect, name=name, outputs=["{d}/r.jsonl"])
@@ -348,6 +352,14 @@ def _sweep_cases():
         sweep("sweep-huge-n", "--n", "10000000000", "--ratio", "2", expect="outside", name="n"),
         sweep("sweep-ratio-huge", "--n", "5", "--ratio", "1e300", expect="outside", name="ratio"),
         sweep("sweep-k-above-n", "--n", "3", "--ratio", "2", "--param", "k=5", expect="must be <= n", name="k"),
+        spec("sweep-spec-binary", bytes(np.random.default_rng(2).integers(0, 256, 3000, dtype=np.uint8)), "not valid TOML"),
+        spec("sweep-spec-deep", ("x = " + "[" * 100000 + "]" * 100000 + "\n").encode(), "not valid TOML"),
+        spec("sweep-spec-broken", b'reduction = "sat-relu\n', "not valid TOML"),
+        spec("sweep-spec-unknown-key", b'reduction = "sat-relu"\nbogus = 1\n', "unknown key"),
+        spec("sweep-spec-huge-range", b'reduction = "sat-relu"\n[grid]\nn = 5\nratio = {start = 0, stop = 1e6, step = 1e-6}\n',
+             "more than"),
+        Case("sweep-spec-device", "sweep", {}, ["sweep", "--spec", "/dev/zero", "--dry-run", "-o", "{d}/r.jsonl"],
+             "not a regular file", name="/dev/zero", outputs=["{d}/r.jsonl"]),
     ]
 
 
