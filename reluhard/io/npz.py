@@ -197,7 +197,7 @@ def load_training_set(path, *, raw=False, max_input_bytes=None):
         raise InstanceFormatError("meta JSON is nested too deeply", path=path) from None
     except ValueError as exc:
         raise InstanceFormatError(f"meta is not valid JSON ({_short(exc)})", path=path) from None
-    validate_meta(meta, path=path)
+    validate_meta(meta, path=path, n_features=shape[1])
     X = X.astype(np.float64)
     if not raw:
         X, y = normalise(X, y, meta)

@@ -26,8 +26,10 @@ __all__ = ["validate_meta", "parse_rational", "MAX_DEPTH", "MAX_DIGITS"]
 MAX_DEPTH = 32
 #: digits of a rational's numerator or denominator
 MAX_DIGITS = 1000
-#: largest count-like integer field (k, kappa, n_vars, ...)
+#: largest count-like integer field (kappa, n_vars, ...)
 MAX_COUNT = 10**12
+#: largest number of ReLUs ``k`` a training set may ask for
+MAX_RELUS = 10**4
 
 _RATIONAL = re.compile(r"-?[0-9]{1,%d}(?:/[0-9]{1,%d})?" % (MAX_DIGITS, MAX_DIGITS))
 
@@ -106,8 +108,8 @@ def _number(nullable=True):
 
 
 def _box(v, where):
-    if not isinstance(v, list):
-        raise _Bad(where, f"must be a list of [low, high, count], got {_show(v)}")
+    if not isinstance(v, list) or not v:
+        raise _Bad(where, f"must be a non-empty list of [low, high, count], got {_show(v)}")
     num = _number(nullable=False)
     for i, row in enumerate(v):
         w = f"{where}[{i}]"
@@ -116,6 +118,8 @@ def _box(v, where):
         num(row[0], w + "[0]")
         num(row[1], w + "[1]")
         _int()(row[2], w + "[2]")
+        if row[0] > row[1]:
+            raise _Bad(w, f"has low {row[0]} > high {row[1]}")
 
 
 def _version(v, where):
@@ -146,7 +150,7 @@ _TOP = {
     "data_type": _str,
     "layout": _str,
     "options": _dict,
-    "k": _int(1),
+    "k": _int(1, MAX_RELUS),
     "kappa": _int(0, nullable=True),
     "n_vars": _int(),
     "n_clauses": _int(),
@@ -171,8 +175,11 @@ def _check(obj, schema, where):
             rule(obj[key], w)
 
 
-def validate_meta(meta, *, path=None):
+def validate_meta(meta, *, path=None, n_features=None):
     """Check a training set's meta dict against the schema; return it unchanged.
+
+    With ``n_features`` (the columns of X), a ``box`` must describe exactly
+    that many columns (its counts sum to it).
 
     Raises
     ------
@@ -189,6 +196,8 @@ def validate_meta(meta, *, path=None):
         raise InstanceFormatError("meta has no format_version", path=path)
     try:
         _check(meta, _TOP, "")
+        if n_features is not None and "box" in meta and sum(row[2] for row in meta["box"]) != n_features:
+            raise _Bad("box", f"describes {sum(row[2] for row in meta['box'])} columns but X has {n_features}")
     except _Bad as bad:
         raise InstanceFormatError(f"meta.{bad.where} {bad.what}", path=path) from None
     return meta

@@ -275,6 +275,10 @@ def _npz_cases():
     add("npz-bounds-string", _npz({"format_version": 1, "bounds": "abc"}), "meta.bounds must be an object")
     add("npz-bound-not-rational", _npz({"format_version": 1, "bounds": {"soundness_bound": "1.5"}}), "exact rational")
     add("npz-box-bad", _npz({"format_version": 1, "box": [[0, "x", 1]]}), "meta.box")
+    add("npz-box-empty", _npz({"format_version": 1, "box": []}), "meta.box", cmd="fit")
+    add("npz-box-low-above-high", _npz({"format_version": 1, "box": [[1, 0, 2]]}), "low 1 > high 0")
+    add("npz-box-wrong-columns", _npz({"format_version": 1, "box": [[0, 1, 3]]}), "describes 3 columns but X has 2")
+    add("npz-k-huge", _npz({"format_version": 1, "k": 10**12}), "meta.k must be in", cmd="fit")
     add("npz-options-list", _npz({"format_version": 1, "options": [1]}), "meta.options must be an object")
     add("npz-fit-complex", _npz(data=np.array([1 + 2j, 2.0])), "complex", cmd="fit")
     return out
