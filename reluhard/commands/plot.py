@@ -14,7 +14,7 @@ def run(args):
     from reluhard.sweep.plots import FIGURES, make_plots
     from reluhard.sweep.table import latest_by_cell, read_records
 
-    records = latest_by_cell(read_records(args.results)[0])
+    records = latest_by_cell(read_records(args.results, complete=True)[0])
     figures = FIGURES if not args.figures else tuple(f.strip() for f in args.figures.split(",") if f.strip())
     for path in make_plots(records, args.output, figures=figures):
         print(path)

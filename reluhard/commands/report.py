@@ -17,7 +17,7 @@ def run(args):
     from reluhard.sweep.report import make_report
     from reluhard.sweep.table import latest_by_cell, read_records
 
-    records = latest_by_cell(read_records(args.results)[0])
+    records = latest_by_cell(read_records(args.results, complete=True)[0])
     text = make_report(records, source=Path(args.results).name, slowest=args.slowest)
     if args.output:
         with atomic_write(args.output) as fh:

@@ -88,8 +88,19 @@ def results_lock(path):
         os.close(fd)
 
 
-def read_records(path):
+#: types of the record fields when present (a record is a dict; see reluhard.sweep.cell.SCHEMA_KEYS)
+_FIELD_TYPES = {
+    "cell_id": str, "schema": str, "reduction": str, "family": str, "status": str,
+    "params": dict, "options": dict, "methods_skipped": dict, "fits": dict, "checks": dict,
+    "methods": list, "methods_run": list, "inconclusive_because": list,
+}
+
+
+def read_records(path, *, complete=False):
     """Records of a results file, in file order.
+
+    ``complete=True`` (what ``report`` and ``plot`` use) also requires every
+    key of :data:`reluhard.sweep.cell.SCHEMA_KEYS` in every record.
 
     Returns
     -------
@@ -116,21 +127,24 @@ def read_records(path):
         raise InstanceFormatError(f"not a results file (invalid UTF-8 at byte {exc.start}); expected JSON Lines", path=path) from None
     lines = text.split("\n")
     tail = lines.pop()  # "" when the file ends with a newline
+    required = ()
+    if complete:
+        from .cell import SCHEMA_KEYS as required
     records = []
     for i, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        records.append(_parse(line, path, i))
+        records.append(_parse(line, path, i, required))
     partial = None
     if tail.strip():
         try:
-            records.append(_parse(tail, path, len(lines) + 1))
+            records.append(_parse(tail, path, len(lines) + 1, required))
         except InstanceFormatError:
             partial = tail
     return records, partial
 
 
-def _parse(line, path, lineno):
+def _parse(line, path, lineno, required=()):
     try:
         rec = json.loads(line)
     except RecursionError:
@@ -139,6 +153,12 @@ def _parse(line, path, lineno):
         raise InstanceFormatError(f"not a JSON record ({getattr(exc, 'msg', None) or ' '.join(str(exc).split())[:80]})", path=path, line=lineno) from None
     if not isinstance(rec, dict) or "cell_id" not in rec:
         raise InstanceFormatError("a results record must be a JSON object with a cell_id", path=path, line=lineno)
+    for key, typ in _FIELD_TYPES.items():
+        if key in rec and not isinstance(rec[key], typ) and not (rec[key] is None and key not in ("cell_id", "params", "options")):
+            raise InstanceFormatError(f"record field {key} must be a {typ.__name__}, got {type(rec[key]).__name__}", path=path, line=lineno)
+    missing = [k for k in required if k not in rec]
+    if missing:
+        raise InstanceFormatError(f"record lacks field(s) {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}", path=path, line=lineno)
     return rec
 
 
