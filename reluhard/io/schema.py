@@ -77,8 +77,8 @@ def _int(lo=0, hi=MAX_COUNT, nullable=False):
 
 
 def _str(v, where):
-    if not isinstance(v, str):
-        raise _Bad(where, f"must be a string, got {_show(v)}")
+    if v is not None and not isinstance(v, str):  # null: not recorded (e.g. a learner's data set has no reduction)
+        raise _Bad(where, f"must be a string or null, got {_show(v)}")
 
 
 def _dict(v, where):
@@ -152,8 +152,8 @@ _TOP = {
     "options": _dict,
     "k": _int(1, MAX_RELUS),
     "kappa": _int(0, nullable=True),
-    "n_vars": _int(),
-    "n_clauses": _int(),
+    "n_vars": _int(nullable=True),
+    "n_clauses": _int(nullable=True),
     "max_occurrence": _int(nullable=True),
     "min_unsat": _int(nullable=True),
     "box": _box,
@@ -169,6 +169,8 @@ def _check(obj, schema, where):
             continue
         w = f"{where}.{key}" if where else key
         if isinstance(rule, tuple):
+            if obj[key] is None:  # null: not recorded
+                continue
             _dict(obj[key], w)
             _check(obj[key], rule[1], w)
         else:
