@@ -19,21 +19,58 @@ _STARTED = {}
 
 
 def _kill_children():
+    """Kill this process's multiprocessing children and its forkserver (which would outlive us)."""
     import multiprocessing as mp
+    import signal
 
     for child in mp.active_children():
         try:
             child.kill()
         except Exception:  # noqa: BLE001 - best effort while exiting
             pass
+    try:
+        from multiprocessing import forkserver
+
+        pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _forkserver_parent(pid):
+    """When ``pid`` is a multiprocessing forkserver, the process it serves (Linux /proc), else None.
+
+    A cell child forked by a forkserver must watch the process that asked for
+    it: the forkserver itself may stay alive as long as the child does.
+    """
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            if b"multiprocessing.forkserver" not in fh.read():
+                return None
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return int(fh.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _gone(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _watch(parent):
     import time
 
+    served = _forkserver_parent(parent)
     while True:
         time.sleep(POLL)
-        if os.getppid() != parent:
+        if os.getppid() != parent or (served is not None and served > 1 and _gone(served)):
             _kill_children()
             os._exit(1)
 
