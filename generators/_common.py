@@ -7,7 +7,11 @@ import numpy as np
 from reluhard.errors import InvalidParameterError
 from reluhard.seeding import as_generator, check_seed, draw_seed
 
-__all__ = ["check_count", "check_probability", "resolve_seed", "sample_k_subsets", "unique_rows"]
+__all__ = ["check_count", "check_probability", "check_allocation", "resolve_seed", "sample_k_subsets", "unique_rows", "MAX_GENERATED"]
+
+#: most entries (literals, edge endpoints, vertices) one generator call may allocate by default;
+#: raise it with the environment variable RELUHARD_MAX_GENERATED
+MAX_GENERATED = 2 * 10**8
 
 
 def check_count(value, name, *, min_val=0, max_val=None):
@@ -20,6 +24,25 @@ def check_count(value, name, *, min_val=0, max_val=None):
     if max_val is not None and value > max_val:
         raise InvalidParameterError(f"{name} must be <= {max_val}, got {value}")
     return value
+
+
+def check_allocation(count, what):
+    """Refuse a generator call whose arrays would hold more than the allowed number of entries.
+
+    ``count`` is the exact entry count the call allocates (e.g. m * k literals);
+    the limit is :data:`MAX_GENERATED` or ``RELUHARD_MAX_GENERATED``. Checked
+    before any allocation, so ``m = 10^10`` fails at once instead of asking
+    for hundreds of GiB.
+    """
+    import os
+
+    env = os.environ.get("RELUHARD_MAX_GENERATED", "").strip()
+    limit = int(env) if env.isascii() and env.isdigit() and len(env) <= 18 else MAX_GENERATED
+    if count > limit:
+        raise InvalidParameterError(
+            f"{what} would allocate {count} entries, above the limit of {limit}; raise it with RELUHARD_MAX_GENERATED"
+        )
+    return count
 
 
 def check_probability(value, name):

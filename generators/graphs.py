@@ -17,7 +17,7 @@ import numpy as np
 
 from reluhard.errors import InvalidParameterError
 
-from ._common import check_count, check_probability, resolve_seed
+from ._common import check_allocation, check_count, check_probability, resolve_seed
 
 __all__ = ["gnp", "planted_clique", "planted_dense_subgraph", "complete_multipartite", "part_sizes"]
 
@@ -78,6 +78,7 @@ def _build(n, edges, meta):
 def _check_common(n, p, n_parts):
     n = check_count(n, "n")
     p = check_probability(p, "p")
+    check_allocation(n + int(p * n * (n - 1) / 2), f"G(n = {n}, p = {p}) (vertices + expected edges)")
     parts = None
     if n_parts is not None:
         n_parts = check_count(n_parts, "n_parts", min_val=1)

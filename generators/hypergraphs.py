@@ -26,7 +26,7 @@ import numpy as np
 from reluhard.errors import InvalidParameterError
 from reluhard.structures.hypergraph import Hypergraph
 
-from ._common import check_count, resolve_seed, sample_k_subsets, unique_rows
+from ._common import check_allocation, check_count, resolve_seed, sample_k_subsets, unique_rows
 
 __all__ = [
     "Hypergraph",
@@ -43,6 +43,7 @@ def _check_rm(n, m, r):
     n = check_count(n, "n")
     m = check_count(m, "m")
     r = check_count(r, "r", min_val=1)
+    check_allocation(m * r + n, f"{m} hyperedges of size {r} on {n} vertices")
     if r > n:
         raise InvalidParameterError(f"edge size r = {r} exceeds n = {n}")
     return n, m, r

@@ -29,7 +29,7 @@ import numpy as np
 from reluhard.errors import InvalidParameterError
 from reluhard.io._meta import meta_line
 
-from ._common import check_count, resolve_seed, sample_k_subsets, unique_rows
+from ._common import check_allocation, check_count, resolve_seed, sample_k_subsets, unique_rows
 
 __all__ = [
     "ksat_array",
@@ -97,6 +97,7 @@ def ksat_array(n_vars, n_clauses, *, k=3, planted=False, quiet=False, max_occurr
     n_vars = check_count(n_vars, "n_vars")
     n_clauses = check_count(n_clauses, "n_clauses")
     k = check_count(k, "k", min_val=1)
+    check_allocation(n_clauses * k + n_vars, f"{n_clauses} clauses of width {k} over {n_vars} variables")
     if k > n_vars:
         raise InvalidParameterError(f"k = {k} distinct variables per clause needs n_vars >= k, got n_vars = {n_vars}")
     planted, quiet, distinct = bool(planted), bool(quiet), bool(distinct)

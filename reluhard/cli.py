@@ -6,13 +6,20 @@ Modules are imported when the parser is built; they must import heavy
 libraries (solvers, matplotlib, dask) only inside ``run``.
 
 Exit codes: 0 success, 1 a certified bound was violated, 2 bad input or usage
-(one line on stderr, no traceback unless ``--debug``), 3 inconclusive.
+(one line on stderr, no traceback unless ``--debug``), 3 inconclusive; 130
+after Ctrl-C, 143 after SIGTERM (temp files removed first), 141 and no message
+when stdout is a closed pipe (the POSIX convention of a process killed by
+SIGPIPE, e.g. ``reluhard ... --json | head -c 10``). Any OS error (disk full,
+read-only folder, I/O error) is one line naming the file and exit 2.
 """
 
 import argparse
+import errno
 import importlib
 import os
+import signal
 import sys
+import threading
 
 from .commands._common import HelpFormatter
 from .errors import ReluhardError
@@ -88,10 +95,47 @@ def _version():
     return f"reluhard {__version__}"
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so every ``finally`` (temp files, workers) runs."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
+def _silence_stdout():
+    """Point fd 1 at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+#: OS errors that mean the output could not be written (no file name: standard output)
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
 def main(argv=None):
     """Entry point; returns the exit code (also usable from tests without a subprocess)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
+    from .io.atomic import guard_inputs
+
+    guard_inputs(True)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv, debug)
+    finally:
+        guard_inputs(False)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv, debug):
     try:
         selected = next((a for a in argv if not a.startswith("-")), None)
         parser = build_parser(selected)
@@ -99,7 +143,9 @@ def main(argv=None):
         if getattr(args, "_run", None) is None:
             parser.print_help()
             return 2
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        sys.stdout.flush()
+        return code
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -108,25 +154,35 @@ def main(argv=None):
             raise
         print(f"reluhard: error: {_one_line(exc)}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except BrokenPipeError:  # e.g. `reluhard fit ... --json | head`: quiet, as after SIGPIPE
+        _silence_stdout()
+        return 128 + signal.SIGPIPE
+    except OSError as exc:
         if debug:
             raise
-        name = exc.filename if exc.filename is not None else ""
-        print(f"reluhard: error: {name}: {exc.strerror}", file=sys.stderr)
+        name = exc.filename
+        if name is None and exc.errno in _WRITE_ERRNOS:
+            name = "<stdout>"
+            _silence_stdout()
+        reason = exc.strerror or _one_line(exc)
+        print(f"reluhard: error: {name}: {reason}" if name is not None else f"reluhard: error: {reason}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # e.g. `reluhard fit ... --json | head`
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        return 0
-    except KeyboardInterrupt:
+    except MemoryError:
+        if debug:
+            raise
+        print("reluhard: error: out of memory (input too large for this machine; see docs/reliability.md for the limits)", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, _Terminated):
+            print("reluhard: terminated", file=sys.stderr)
+            return 128 + signal.SIGTERM
         print("reluhard: interrupted", file=sys.stderr)
         return 130
 
 
-def _one_line(exc):
-    return " ".join(str(exc).split()) or type(exc).__name__
+def _one_line(exc, width=1000):
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,8 @@ __all__ = [
     "SolverUnavailableError",
     "BudgetExhausted",
     "ReductionCheckFailed",
+    "OutputError",
+    "ResultsLockedError",
 ]
 
 
@@ -64,3 +66,11 @@ class ReductionCheckFailed(ReluhardError):
     def __init__(self, message, *, counterexample=None):
         self.counterexample = counterexample
         super().__init__(message)
+
+
+class OutputError(ReluhardError):
+    """A write target is refused (device node, read-only file, an input of the run)."""
+
+
+class ResultsLockedError(ReluhardError):
+    """Another process holds the lock of a sweep results file."""

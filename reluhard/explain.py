@@ -78,6 +78,8 @@ def parse_formula(text):
             m = _LIT.match(tok)
             if m is None or int(m.group(2)) == 0:
                 raise InstanceFormatError(f"clause {j}: {tok!r} is not a literal like x3 or ~x3")
+            if len(m.group(2)) > 5 or int(m.group(2)) > 10**4:  # explain is for small formulas
+                raise InstanceFormatError(f"clause {j}: variable index {m.group(2)[:24]} above the explain limit of 10000")
             v = int(m.group(2))
             clause.append(-v if m.group(1) else v)
         clauses.append(clause)

@@ -366,10 +366,8 @@ def build_suite(folder, *, large=False, reductions=None, time_limit=120.0, log=p
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        old = read_manifest(folder)["rows"]
-    except InstanceFormatError:
-        old = []
+    # a corrupt manifest is an error (never silently replaced by the default recipe)
+    old = read_manifest(folder)["rows"] if (folder / MANIFEST).exists() else []
     names = reductions or _registered_relu_reductions()
     recipe = [r for r in old if r["reduction"] in names]
     have = {r["reduction"] for r in recipe}

@@ -18,7 +18,7 @@ def run(args):
 
     from reluhard.bench.report import BENCH_FIGURES, is_bench_records, make_bench_plots
 
-    records = latest_by_cell(read_records(args.results)[0])
+    records = latest_by_cell(read_records(args.results, complete=True)[0])
     bench = is_bench_records(records)  # a 'reluhard bench' table: success vs size, gaps, time to target
     figures = (BENCH_FIGURES if bench else FIGURES) if not args.figures else tuple(f.strip() for f in args.figures.split(",") if f.strip())
     for path in (make_bench_plots if bench else make_plots)(records, args.output, figures=figures):

@@ -20,7 +20,7 @@ def run(args):
     from reluhard.sweep.report import make_report
     from reluhard.sweep.table import latest_by_cell, read_records
 
-    records = latest_by_cell(read_records(args.results)[0])
+    records = latest_by_cell(read_records(args.results, complete=True)[0])
     from reluhard.bench.report import is_bench_records, make_leaderboard
 
     if is_bench_records(records):  # a 'reluhard bench' table: the leaderboard

@@ -31,15 +31,19 @@ import re
 from pathlib import Path
 
 import numpy as np
+from pysat.formula import CNF
 
 from ..errors import InstanceFormatError, InvalidParameterError
 from ..structures.cnf import clause_arrays, clause_stats  # noqa: F401  (clause_stats: re-exported for the reader)
 from ._dimacs_text import clause_tokens, format_tokens, iter_token_bytes, sha256_tokens
 from ._meta import META_TAG, meta_line, parse_meta_comment
 from .atomic import atomic_write
+from .limits import clip, display_name, limits, read_input_bytes
 
 __all__ = [
     "read_cnf",
+    "FlatCNF",
+    "parse_cnf_bytes",
     "write_cnf",
     "write_cnf_array",
     "format_cnf",
@@ -49,27 +53,21 @@ __all__ = [
     "compress_for",
 ]
 
-_OPENERS = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}
-_BAD_CLAUSE_CHAR = re.compile(r"[^0-9\s-]|-(?![0-9])|[0-9]-")
 _INT_TOKEN = re.compile(r"-?[0-9]+")
 _UINT_TOKEN = re.compile(r"[0-9]+")
+#: bytes that separate tokens (ASCII whitespace); every other byte of a clause line must form -?[0-9]+
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[[9, 10, 11, 12, 13, 32]] = True
+_DIGITS_MAX = 18  # a token of more digits is out of range for any allowed N (<= 10^18)
 
 
-def open_text(path):
-    """Return the text of ``path``, decompressing ``.gz``/``.xz``/``.bz2`` by suffix.
+def open_text(path, *, max_input_bytes=None):
+    """Return the text of ``path`` (or standard input for ``-``), decompressed and bounded.
 
-    Bytes that are not UTF-8 (in comments of old benchmark files) are replaced.
+    See :func:`reluhard.io.limits.read_input_bytes`. Bytes that are not UTF-8
+    (in comments of old benchmark files) are replaced.
     """
-    path = Path(path)
-    opener = _OPENERS.get(path.suffix.lower(), open)
-    try:
-        with opener(path, "rb") as fh:
-            data = fh.read()
-    except (OSError, EOFError, lzma.LZMAError) as exc:
-        if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):
-            raise
-        raise InstanceFormatError(f"cannot decompress ({exc})", path=path) from None
-    return data.decode("utf-8", errors="replace")
+    return read_input_bytes(path, max_input_bytes=max_input_bytes).decode("utf-8", errors="replace")
 
 
 def compress_for(path, data):
@@ -84,18 +82,78 @@ def compress_for(path, data):
     return data
 
 
-def read_cnf(path):
-    """Read a DIMACS CNF file strictly.
+class FlatCNF(CNF):
+    """A :class:`pysat.formula.CNF` whose ``clauses`` list is built on first access.
+
+    The reader stores the clauses as two numpy arrays, available as
+    ``cnf._reluhard_flat = (flat, lengths)``: ``flat`` is int64, every literal
+    of every clause in file order (DIMACS signed ints, no terminating zeros);
+    ``lengths`` is int64, the number of literals of each clause
+    (``lengths.sum() == len(flat)``; 0 for an empty clause). Reading
+    ``cnf.clauses`` materialises the list of lists once; from then on the list
+    is the truth (callers may mutate it as with any CNF) and
+    ``_reluhard_flat`` is None. Assigning ``cnf.clauses`` also drops the arrays.
+    """
+
+    def __init__(self, flat=None, lengths=None, *, n_vars=0, comments=()):
+        super().__init__()
+        self.nv = int(n_vars)
+        self.comments = list(comments)
+        if flat is not None:
+            self.__dict__["_clauses"] = None
+            self.__dict__["_flat"] = (flat, lengths)
+
+    @property
+    def clauses(self):
+        c = self.__dict__.get("_clauses")
+        if c is None:
+            flat = self.__dict__.get("_flat")
+            c = [] if flat is None else _materialise(*flat)
+            self.__dict__["_clauses"] = c
+            self.__dict__["_flat"] = None
+        return c
+
+    @clauses.setter
+    def clauses(self, value):
+        self.__dict__["_clauses"] = value
+        self.__dict__["_flat"] = None
+
+    @property
+    def _reluhard_flat(self):
+        """``(flat, lengths)`` int64 arrays while ``clauses`` is not materialised, else None."""
+        return self.__dict__.get("_flat")
+
+
+def _materialise(flat, lengths):
+    m = len(lengths)
+    if m and len(flat) == m * int(lengths[0]) and (lengths == lengths[0]).all():
+        if lengths[0] == 0:
+            return [[] for _ in range(m)]
+        return flat.reshape(m, -1).tolist()
+    fl = flat.tolist()
+    ends = np.cumsum(lengths).tolist()
+    return [fl[b - k:b] for b, k in zip(ends, lengths.tolist())]
+
+
+def read_cnf(path, *, max_input_bytes=None, max_vars=None, max_items=None, max_width=None):
+    """Read a DIMACS CNF file strictly, within the input policy.
 
     Parameters
     ----------
     path : str or Path
-        ``.cnf``, ``.cnf.gz``, ``.cnf.xz`` or ``.cnf.bz2``.
+        ``.cnf``, ``.cnf.gz``, ``.cnf.xz`` or ``.cnf.bz2``; ``"-"`` reads
+        standard input (compression detected by magic bytes).
+    max_input_bytes, max_vars, max_items, max_width : int, optional
+        Limits on the decompressed size, the header's N, the header's M and
+        the literals of one clause; default from the environment variables
+        ``RELUHARD_MAX_INPUT_BYTES`` etc., else the defaults of
+        :mod:`reluhard.io.limits`.
 
     Returns
     -------
-    cnf : pysat.formula.CNF
-        ``nv`` is the header's N, ``clauses`` as written, ``comments`` the
+    cnf : FlatCNF
+        A ``pysat.formula.CNF``: ``nv`` is the header's N, ``clauses`` as
+        written (built lazily from ``cnf._reluhard_flat``), ``comments`` the
         file's comment lines.
     info : dict
         ``n_vars``, ``n_clauses``, ``meta`` (the ``c reluhard`` dict or None),
@@ -105,202 +163,223 @@ def read_cnf(path):
     Raises
     ------
     InstanceFormatError
-        Missing, duplicate or malformed ``p cnf`` header; clause before the
-        header; non-integer token; literal out of range; clause count
-        different from the header; unterminated last clause; content after a
-        ``%`` trailer; broken metadata JSON.
+        Missing, duplicate or malformed ``p cnf`` header; header value above
+        its limit; clause before the header; token that is not an ASCII
+        decimal integer; literal out of range; clause wider than the limit;
+        clause count different from the header; unterminated last clause;
+        content after a ``%`` trailer; broken metadata JSON; input above the
+        size limit; corrupt compressed stream; a device node.
 
     Notes
     -----
-    One pass over the lines, O(file size); about 1-2 s per 10^6 clauses.
+    One vectorised pass over the bytes (numpy); the only Python loop is over
+    comment and header lines. About 0.3 s per 10^6 3-clauses.
     """
-    from pysat.formula import CNF
-
-    text = open_text(path)
-    parsed = _parse_fast(text, path)
-    if parsed is None:  # anything unusual: the line-by-line parser decides (and names the line)
-        parsed = _parse_slow(text, path)
-        flat, lengths = clause_arrays(parsed["clauses"])
-    else:
-        flat, lengths = parsed.pop("flat"), parsed.pop("lengths")
-    cnf = CNF()
-    cnf.nv = parsed["n_vars"]
-    cnf.clauses = parsed.pop("clauses")
-    cnf.comments = parsed.pop("comments")
+    lim = limits(max_input_bytes=max_input_bytes, max_vars=max_vars, max_items=max_items, max_width=max_width)
+    data = read_input_bytes(path, max_input_bytes=lim.max_input_bytes)
+    parsed = parse_cnf_bytes(data, display_name(path), lim)
+    flat, lengths = parsed.pop("flat"), parsed.pop("lengths")
+    cnf = FlatCNF(flat, lengths, n_vars=parsed["n_vars"], comments=parsed.pop("comments"))
     parsed.update(clause_stats(flat, lengths))
     return cnf, parsed
 
 
+def _line_text(data, nl, line):
+    """Text of 0-based ``line`` (no newline), decoded with replacement."""
+    a = 0 if line == 0 else int(nl[line - 1]) + 1
+    b = int(nl[line]) if line < len(nl) else len(data)
+    return data[a:b].decode("utf-8", errors="replace")
 
 
-def _parse_fast(text, path):
-    """Vectorised parse of the common layout, or None to defer to :func:`_parse_slow`.
+class _Errors:
+    """The first error by line wins (ties: the order checks were made), as a line-by-line parser would report."""
 
-    Handles: leading comments and one header, then clause lines only (an
-    optional ``%`` trailer followed by ``0``/blank lines). Returns None on
-    anything else and on every error, so error messages always come from the
-    line-by-line parser.
-    """
-    pos, lineno, header, meta, comments = 0, 0, None, None, []
-    while pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end + 1
-        s = text[pos:end].strip()
-        if s and s[0] not in "cp":
-            break
-        lineno += 1
-        if s.startswith("c"):
-            comments.append(text[pos:end].rstrip())
-            found = parse_meta_comment(s[1:], path=path, line=lineno)
-            if found is not None:
-                if meta is not None:
-                    return None
-                meta = found
-        elif s:
-            parts = s.split()
-            if header is not None or len(parts) != 4 or parts[1] != "cnf" or not all(_UINT_TOKEN.fullmatch(t) for t in parts[2:]):
-                return None
-            header = (int(parts[2]), int(parts[3]), lineno)
-        pos = end
-    if header is None:
-        return None
-    body = text[pos:]
-    trailer_line = None
-    cut = body.find("%")
-    if cut >= 0:
-        line_start = body.rfind("\n", 0, cut) + 1
-        tail = body[cut:].split("\n", 1)
-        if body[line_start:cut].strip() or (len(tail) > 1 and tail[1].strip("0 \t\r\n\f\v")):
-            return None
-        trailer_line = lineno + body.count("\n", 0, cut) + 1
-        body = body[:line_start]
-    try:
-        raw = np.frombuffer(body.encode("ascii"), dtype=np.uint8)
-    except UnicodeEncodeError:
-        return None
-    space = (raw == 32) | ((raw >= 9) & (raw <= 13))
-    digit = (raw >= 48) & (raw <= 57)
-    minus = raw == 45
-    if not (space | digit | minus).all():
-        return None
-    if (minus[:-1] & ~digit[1:]).any() or (len(raw) and minus[-1]) or (digit[:-1] & minus[1:]).any():
-        return None
-    nonspace = ~space
-    n_tokens = int(np.count_nonzero(nonspace[1:] & ~nonspace[:-1])) + int(len(raw) > 0 and nonspace[0])
-    tokens = np.fromstring(body, dtype=np.int64, sep=" ") if n_tokens else np.zeros(0, dtype=np.int64)
-    n_vars, n_clauses, header_line = header
-    if n_vars >= 2**62 or len(tokens) != n_tokens or (n_tokens and tokens[-1] != 0):
-        return None
-    zeros = np.flatnonzero(tokens == 0)
-    if len(zeros) != n_clauses:
-        return None
-    lits = tokens[tokens != 0]
-    if len(lits) and int(np.abs(lits).max()) > n_vars:  # also catches saturated huge tokens
-        return None
-    lengths = np.diff(np.r_[-1, zeros]) - 1
-    if n_clauses and (lengths == lengths[0]).all():
-        clauses = tokens.reshape(n_clauses, -1)[:, :-1].tolist()
+    def __init__(self):
+        self.best = None
+
+    def add(self, line, message):
+        if self.best is None or line < self.best[0]:
+            self.best = (line, message)
+
+    def raise_first(self, path):
+        if self.best is not None:
+            raise InstanceFormatError(self.best[1], path=path, line=self.best[0])
+
+
+def _header(s, path, lineno, lim):
+    parts = s.split() if s.isascii() else []
+    if len(parts) != 4 or parts[1] != "cnf" or not all(_UINT_TOKEN.fullmatch(t) for t in parts[2:]):
+        raise InstanceFormatError(f"malformed header {clip(s)!r}; expected 'p cnf <vars> <clauses>'", path=path, line=lineno)
+    for tok, what, cap, name in ((parts[2], "variables", lim.max_vars, "max_vars"), (parts[3], "clauses", lim.max_items, "max_items")):
+        if len(tok.lstrip("0")) > _DIGITS_MAX or int(tok) > cap:
+            raise InstanceFormatError(
+                f"header declares {clip(tok, 24)} {what}, above the limit of {cap}; {lim.hint(name)}", path=path, line=lineno
+            )
+    return int(parts[2]), int(parts[3])
+
+
+def parse_cnf_bytes(data, path, lim):
+    """Parse DIMACS CNF bytes; see :func:`read_cnf`. Returns the info dict plus ``flat``, ``lengths``, ``comments``."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    nb = len(raw)
+    nl = np.flatnonzero(raw == 10)
+    space = _SPACE[raw]
+    edge = np.empty(nb + 1, dtype=bool)  # token boundaries: a change between space and non-space
+    edge[0] = True
+    edge[nb] = True
+    np.not_equal(space[1:], space[:-1], out=edge[1:nb])
+    idx = np.int32 if nb < 2**31 - 1 else np.int64  # byte offsets; int32 halves the token arrays
+    bounds = np.flatnonzero(edge).astype(idx)
+    del edge
+    # boundaries alternate; token starts are boundaries at a non-space byte
+    starts = ~space[bounds[:-1]] if nb else np.zeros(0, dtype=bool)
+    ts = bounds[:-1][starts]
+    te = bounds[1:][starts]
+    del bounds
+    tline = np.searchsorted(nl, ts).astype(idx)  # 0-based line of each token
+    first = np.ones(len(ts), dtype=bool)
+    first[1:] = tline[1:] != tline[:-1]
+    lead = raw[ts[first]]
+    lead_line = tline[first]
+    errors = _Errors()
+
+    # the '%' end marker: after it only lines holding exactly the token 0
+    pct = np.flatnonzero(lead == 37)
+    trailer = int(lead_line[pct[0]]) if len(pct) else None
+    if trailer is not None:
+        after = tline > trailer
+        if after.any():
+            ta = np.flatnonzero(after)
+            ok = (te[ta] - ts[ta] == 1) & (raw[ts[ta]] == 48) & first[ta]
+            ok[:-1] &= tline[ta][1:] != tline[ta][:-1]  # one token on its line
+            if not ok.all():
+                errors.add(int(tline[ta[np.argmin(ok)]]) + 1, f"unexpected content after the '%' end marker of line {trailer + 1}")
+        body = tline < trailer
     else:
-        fl = tokens.tolist()
-        clauses = [fl[a:b] for a, b in zip((np.r_[-1, zeros[:-1]] + 1).tolist(), zeros.tolist())]
-    out = _parsed((n_vars, n_clauses), header_line, trailer_line, meta, clauses, comments)
-    out.update(flat=lits, lengths=lengths)
-    return out
+        body = None
 
-
-def _parsed(header, header_line, trailer_line, meta, clauses, comments):
-    return {
-        "n_vars": header[0],
-        "n_clauses": header[1],
-        "meta": meta,
-        "header_line": header_line,
-        "trailer_line": trailer_line,
-        "clauses": clauses,
-        "comments": comments,
-    }
-
-
-def _parse_slow(text, path):
-    header = None
-    header_line = None
-    trailer_line = None
-    meta = None
-    comments = []
-    clauses = []
-    clause_start = []  # first line of every clause, for error messages
-    cur = []
-    cur_start = None
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        s = raw.strip()
-        if not s:
-            continue
-        if trailer_line is not None:
-            if s == "0":
-                continue
-            raise InstanceFormatError(f"unexpected content after the '%' end marker of line {trailer_line}", path=path, line=lineno)
-        lead = s[0]
-        if lead == "c":
-            comments.append(raw.rstrip())
-            found = parse_meta_comment(s[1:], path=path, line=lineno)
+    # comment and header lines (a Python loop over those lines only)
+    special = np.flatnonzero(((lead == 99) | (lead == 112)) & (True if trailer is None else (lead_line < trailer)))
+    comments, meta, header, header_line = [], None, None, None
+    for i in special.tolist():
+        line = int(lead_line[i])
+        text = _line_text(data, nl, line)
+        s = text.strip()
+        if lead[i] == 99:
+            comments.append(text.rstrip())
+            try:
+                found = parse_meta_comment(s[1:], path=path, line=line + 1)
+            except InstanceFormatError as exc:
+                errors.add(line + 1, exc.problem)
+                break
             if found is not None:
                 if meta is not None:
-                    raise InstanceFormatError(f"second 'c {META_TAG}' metadata line", path=path, line=lineno)
+                    errors.add(line + 1, f"second 'c {META_TAG}' metadata line")
+                    break
                 meta = found
-            continue
-        if lead == "p":
+        else:
             if header is not None:
-                raise InstanceFormatError(f"duplicate 'p cnf' header (first on line {header_line})", path=path, line=lineno)
-            parts = s.split()
-            if len(parts) != 4 or parts[1] != "cnf" or not all(_UINT_TOKEN.fullmatch(t) for t in parts[2:]):
-                raise InstanceFormatError(f"malformed header {s!r}; expected 'p cnf <vars> <clauses>'", path=path, line=lineno)
-            header = (int(parts[2]), int(parts[3]))
-            header_line = lineno
-            continue
-        if lead == "%":
-            if cur:
-                raise InstanceFormatError(f"clause starting on line {cur_start} is not terminated by 0", path=path, line=lineno)
-            trailer_line = lineno
-            continue
-        if header is None:
-            raise InstanceFormatError("clause before the 'p cnf' header (missing header?)", path=path, line=lineno)
-        if _BAD_CLAUSE_CHAR.search(s):
-            bad = next(t for t in s.split() if not _INT_TOKEN.fullmatch(t))
-            raise InstanceFormatError(f"non-integer token {bad!r}", path=path, line=lineno)
-        vals = list(map(int, s.split()))
-        if vals[-1] == 0 and vals.count(0) == 1:  # the common case: one clause (or its end) on this line
-            if cur:
-                cur.extend(vals[:-1])
-                clauses.append(cur)
-                clause_start.append(cur_start)
-                cur = []
-            else:
-                clauses.append(vals[:-1])
-                clause_start.append(lineno)
-            continue
-        for v in vals:
-            if v == 0:
-                clauses.append(cur)
-                clause_start.append(cur_start if cur else lineno)
-                cur = []
-            else:
-                if not cur:
-                    cur_start = lineno
-                cur.append(v)
+                errors.add(line + 1, f"duplicate 'p cnf' header (first on line {header_line})")
+                break
+            try:
+                header = _header(s, path, line + 1, lim)
+            except InstanceFormatError as exc:
+                errors.add(line + 1, exc.problem)
+                break
+            header_line = line + 1
+
+    # clause tokens: every token on a line not led by c/p/% (and before the trailer)
+    ltype_clause = (lead != 99) & (lead != 112) & (lead != 37)
+    clause_lines = lead_line[ltype_clause]
+    if trailer is not None:
+        clause_lines = clause_lines[clause_lines < trailer]
+    is_clause_line = np.zeros(len(nl) + 1, dtype=bool)
+    is_clause_line[clause_lines] = True
+    ctok = np.flatnonzero(is_clause_line[tline])
+    if len(ctok) and (header_line is None or int(tline[ctok[0]]) + 1 < header_line):
+        errors.add(int(tline[ctok[0]]) + 1, "clause before the 'p cnf' header (missing header?)")
+    if len(ctok) == len(ts):  # the usual case: every token is a clause token (no copies)
+        cts, cte = ts, te
+    else:
+        cts, cte = ts[ctok], te[ctok]
+    neg = raw[cts] == 45
+    ndig = ((cte - cts) - neg).astype(np.int16) if len(cts) else np.zeros(0, dtype=np.int16)
+    # every byte of a clause token is a digit, except one leading '-' followed by a digit:
+    # with the leading minus signs overwritten, the non-space non-digit bytes are the bad ones
+    ok = ndig > 0
+    cls = raw.copy()
+    cls[cts[neg]] = 48
+    bad_bytes = np.flatnonzero(~space & ((cls < 48) | (cls > 57)))
+    del cls
+    if len(bad_bytes) and len(cts):
+        owner = np.searchsorted(cts, bad_bytes, side="right") - 1
+        inside = (owner >= 0) & (bad_bytes < cte[np.maximum(owner, 0)])
+        ok[owner[inside]] = False
+    if not ok.all():
+        t = int(np.argmin(ok))
+        tok = data[int(cts[t]):int(cte[t])].decode("utf-8", errors="replace")
+        what = "non-ASCII character in token" if not tok.isascii() else "non-integer token"
+        errors.add(int(tline[ctok[t]]) + 1, f"{what} {clip(tok, 24)!r}")
+    errors.raise_first(path)
+
+    # phase B: whole-file checks
     if header is None:
         raise InstanceFormatError("missing 'p cnf <vars> <clauses>' header", path=path)
-    if cur:
-        raise InstanceFormatError(f"last clause (from line {cur_start}) is not terminated by 0 at end of file", path=path, line=cur_start)
     n_vars, n_clauses = header
-    if clauses:
-        widest = np.fromiter((max(map(abs, c), default=0) for c in clauses), dtype=np.int64, count=len(clauses))
-        over = np.flatnonzero(widest > n_vars)
-        if len(over):
-            i = int(over[0])
-            lit = max(clauses[i], key=abs)
-            raise InstanceFormatError(f"literal {lit} out of range: header declares {n_vars} variables", path=path, line=clause_start[i])
-    if len(clauses) != n_clauses:
-        raise InstanceFormatError(f"header declares {n_clauses} clauses but the file has {len(clauses)}", path=path, line=header_line)
-    return _parsed(header, header_line, trailer_line, meta, clauses, comments)
+    huge = ndig > _DIGITS_MAX
+    small = np.where(huge, 0, ndig).astype(np.int16)
+    val = np.zeros(len(ctok), dtype=np.int64)
+    pos = np.empty(len(ctok), dtype=idx)
+    term = np.empty(len(ctok), dtype=np.int64)
+    p10 = 1
+    for k in range(int(small.max()) if len(small) else 0):  # k-th digit from the right of every token at once
+        np.subtract(cte, 1 + k, out=pos)
+        np.maximum(pos, 0, out=pos)
+        digit = raw[pos]
+        digit -= 48  # uint8; garbage where small <= k, zeroed next
+        digit[small <= k] = 0
+        np.multiply(digit, np.int64(p10), out=term)
+        val += term
+        p10 *= 10
+    del pos, term
+    zero = (val == 0) & ~huge
+    zeros = np.flatnonzero(zero)
+    if len(ctok) and not zero[-1]:
+        start = 0 if not len(zeros) else int(zeros[-1]) + 1
+        cur_start = int(tline[ctok[start]]) + 1
+        if trailer is not None:
+            raise InstanceFormatError(f"clause starting on line {cur_start} is not terminated by 0", path=path, line=trailer + 1)
+        raise InstanceFormatError(f"last clause (from line {cur_start}) is not terminated by 0 at end of file", path=path, line=cur_start)
+    over = np.flatnonzero(huge | (val > n_vars))
+    if len(over):
+        t = int(over[0])
+        c = int(np.searchsorted(zeros, t))
+        start = 0 if c == 0 else int(zeros[c - 1]) + 1
+        lit = data[int(cts[t]):int(cte[t])].decode("ascii")
+        raise InstanceFormatError(
+            f"literal {clip(lit, 24)} out of range: header declares {n_vars} variables", path=path, line=int(tline[ctok[start]]) + 1
+        )
+    lengths = np.diff(zeros, prepend=-1) - 1
+    if len(lengths) and int(lengths.max()) > lim.max_width:
+        c = int(np.argmax(lengths))
+        start = 0 if c == 0 else int(zeros[c - 1]) + 1
+        raise InstanceFormatError(
+            f"clause of {int(lengths[c])} literals, above the limit of {lim.max_width}; {lim.hint('max_width')}",
+            path=path, line=int(tline[ctok[start]]) + 1,
+        )
+    if len(zeros) != n_clauses:
+        raise InstanceFormatError(f"header declares {n_clauses} clauses but the file has {len(zeros)}", path=path, line=header_line)
+    flat = np.where(neg, -val, val)[~zero]
+    return {
+        "n_vars": n_vars,
+        "n_clauses": n_clauses,
+        "meta": meta,
+        "header_line": header_line,
+        "trailer_line": None if trailer is None else trailer + 1,
+        "flat": flat,
+        "lengths": lengths.astype(np.int64),
+        "comments": comments,
+    }
 
 
 def _checked_body(clauses, n_vars):

@@ -27,6 +27,7 @@ from ..errors import InstanceFormatError, InvalidParameterError
 from ._meta import meta_line, parse_meta_comment
 from .atomic import atomic_write
 from .dimacs import open_text
+from .limits import clip, display_name, limits
 
 __all__ = ["read_graph", "write_graph", "format_graph", "graph_sha256", "graph_format_of", "edge_array"]
 
@@ -48,7 +49,7 @@ def _resolve_format(path, fmt):
     return fmt
 
 
-def read_graph(path, *, fmt=None, duplicates="error"):
+def read_graph(path, *, fmt=None, duplicates="error", max_input_bytes=None, max_vertices=None, max_items=None):
     """Read a DIMACS or edge-list graph strictly.
 
     Parameters
@@ -58,6 +59,11 @@ def read_graph(path, *, fmt=None, duplicates="error"):
         Default: from the suffix.
     duplicates : {"error", "merge"}
         A repeated edge (in either orientation) is an error, or is merged.
+    max_input_bytes, max_vertices, max_items : int, optional
+        Limits of the input policy (decompressed bytes, N, M); defaults from
+        ``RELUHARD_MAX_INPUT_BYTES`` / ``RELUHARD_MAX_VERTICES`` /
+        ``RELUHARD_MAX_ITEMS`` or :mod:`reluhard.io.limits`. ``path`` may be
+        ``"-"`` (standard input; then ``fmt`` is required).
 
     Returns
     -------
@@ -78,7 +84,9 @@ def read_graph(path, *, fmt=None, duplicates="error"):
     if duplicates not in ("error", "merge"):
         raise InvalidParameterError("duplicates must be 'error' or 'merge'")
     fmt = _resolve_format(path, fmt)
-    n, edges, meta = (_parse_dimacs if fmt == "dimacs" else _parse_edgelist)(open_text(path), path, duplicates)
+    lim = limits(max_input_bytes=max_input_bytes, max_vertices=max_vertices, max_items=max_items)
+    text = open_text(path, max_input_bytes=lim.max_input_bytes)
+    n, edges, meta = (_parse_dimacs if fmt == "dimacs" else _parse_edgelist)(text, display_name(path), duplicates, lim)
     G = nx.Graph()
     G.add_nodes_from(range(n))
     G.add_edges_from(edges)
@@ -121,34 +129,62 @@ def _meta_from(comment, meta, path, lineno):
     return found
 
 
-def _parse_header(parts, s, path, lineno):
+def _parse_header(parts, s, path, lineno, lim):
     if len(parts) != 4 or parts[1] not in ("edge", "edges", "col") or not all(_UINT.fullmatch(t) for t in parts[2:]):
-        raise InstanceFormatError(f"malformed header {s!r}; expected 'p edge <vertices> <edges>'", path=path, line=lineno)
-    return int(parts[2]), int(parts[3])
+        raise InstanceFormatError(f"malformed header {clip(s)!r}; expected 'p edge <vertices> <edges>'", path=path, line=lineno)
+    n = bounded_uint(parts[2], lim.max_vertices, "vertices", "max_vertices", lim, path, lineno)
+    m = bounded_uint(parts[3], lim.max_items, "edges", "max_items", lim, path, lineno)
+    return n, m
 
 
-def _parse_dimacs(text, path, duplicates):
+def bounded_uint(tok, cap, what, name, lim, path, lineno):
+    """int of a header field, refused above ``cap`` (checked on the digits, before int())."""
+    if len(tok.lstrip("0")) > 18 or int(tok) > cap:
+        raise InstanceFormatError(f"header declares {clip(tok, 24)} {what}, above the limit of {cap}; {lim.hint(name)}", path=path, line=lineno)
+    return int(tok)
+
+
+def split_lines(text):
+    """Lines split on newline only (no Unicode line separators); non-ASCII lines are reported by the caller."""
+    return text.split("\n")
+
+
+def check_ascii(s, path, lineno):
+    """A data line (not a comment) must be ASCII: Unicode spaces are not separators."""
+    if not s.isascii():
+        raise InstanceFormatError(f"non-ASCII character in {clip(s, 40)!r}", path=path, line=lineno)
+
+
+def _vertex(tok, path, lineno):
+    if len(tok) > 18:
+        raise InstanceFormatError(f"vertex id {clip(tok, 24)} out of range", path=path, line=lineno)
+    return int(tok)
+
+
+def _parse_dimacs(text, path, duplicates, lim):
     header, header_line, meta = None, None, None
     edges = _EdgeChecker(path, duplicates)
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(split_lines(text), 1):
         s = raw.strip()
         if not s:
             continue
-        parts = s.split()
         if s[0] == "c":
             meta = _meta_from(s[1:], meta, path, lineno)
-        elif parts[0] == "p":
+            continue
+        check_ascii(s, path, lineno)
+        parts = s.split()
+        if parts[0] == "p":
             if header is not None:
                 raise InstanceFormatError(f"duplicate 'p edge' header (first on line {header_line})", path=path, line=lineno)
-            header, header_line = _parse_header(parts, s, path, lineno), lineno
+            header, header_line = _parse_header(parts, s, path, lineno, lim), lineno
         elif parts[0] == "e":
             if header is None:
                 raise InstanceFormatError("edge before the 'p edge' header (missing header?)", path=path, line=lineno)
             if len(parts) != 3 or not all(_UINT.fullmatch(t) for t in parts[1:]):
-                raise InstanceFormatError(f"malformed edge line {s!r}; expected 'e <u> <v>' with positive integers", path=path, line=lineno)
-            edges.add(int(parts[1]) - 1, int(parts[2]) - 1, header[0], lineno, 1)
+                raise InstanceFormatError(f"malformed edge line {clip(s)!r}; expected 'e <u> <v>' with positive integers", path=path, line=lineno)
+            edges.add(_vertex(parts[1], path, lineno) - 1, _vertex(parts[2], path, lineno) - 1, header[0], lineno, 1)
         else:
-            raise InstanceFormatError(f"unknown line type {parts[0]!r} (expected c, p or e)", path=path, line=lineno)
+            raise InstanceFormatError(f"unknown line type {clip(parts[0], 24)!r} (expected c, p or e)", path=path, line=lineno)
     if header is None:
         raise InstanceFormatError("missing 'p edge <vertices> <edges>' header", path=path)
     if edges.lines != header[1]:
@@ -156,11 +192,11 @@ def _parse_dimacs(text, path, duplicates):
     return header[0], list(edges.seen), meta
 
 
-def _parse_edgelist(text, path, duplicates):
+def _parse_edgelist(text, path, duplicates, lim):
     header, header_line, meta = None, None, None
     edges = _EdgeChecker(path, duplicates)
     pending = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(split_lines(text), 1):
         s = raw.strip()
         if not s:
             continue
@@ -169,23 +205,33 @@ def _parse_edgelist(text, path, duplicates):
             if body.startswith("p ") or body == "p":
                 if header is not None:
                     raise InstanceFormatError(f"duplicate '# p edge' header (first on line {header_line})", path=path, line=lineno)
-                header, header_line = _parse_header(body.split(), body, path, lineno), lineno
+                check_ascii(body, path, lineno)
+                header, header_line = _parse_header(body.split(), body, path, lineno, lim), lineno
             else:
                 meta = _meta_from(s[1:], meta, path, lineno)
             continue
         parts = s.split(None, 2)
+        check_ascii(s.split("{", 1)[0], path, lineno)
         if len(parts) < 2 or (len(parts) == 3 and not parts[2].startswith("{")):
-            raise InstanceFormatError(f"malformed edge line {s!r}; expected 'u v' with 0-based integer ids", path=path, line=lineno)
+            raise InstanceFormatError(f"malformed edge line {clip(s)!r}; expected 'u v' with 0-based integer ids", path=path, line=lineno)
         bad = [t for t in parts[:2] if not _UINT.fullmatch(t)]
         if bad:
-            raise InstanceFormatError(f"vertex id {bad[0]!r} is not a non-negative integer", path=path, line=lineno)
-        pending.append((int(parts[0]), int(parts[1]), lineno))
+            raise InstanceFormatError(f"vertex id {clip(bad[0], 24)!r} is not a non-negative integer", path=path, line=lineno)
+        pending.append((_vertex(parts[0], path, lineno), _vertex(parts[1], path, lineno), lineno))
     if header is not None:
         n = header[0]
-    elif meta is not None and isinstance(meta.get("n_vertices"), int):
+    elif meta is not None and isinstance(meta.get("n_vertices"), int) and not isinstance(meta["n_vertices"], bool):
         n = meta["n_vertices"]
+        if not 0 <= n <= lim.max_vertices:
+            raise InstanceFormatError(f"metadata n_vertices = {clip(n, 24)} outside 0..{lim.max_vertices}; {lim.hint('max_vertices')}", path=path)
     else:
         n = 1 + max((max(u, v) for u, v, _ in pending), default=-1)
+        if n > lim.max_vertices:
+            u, v, lineno = max(pending, key=lambda e: max(e[0], e[1]))
+            raise InstanceFormatError(
+                f"vertex id {max(u, v)} implies {n} vertices, above the limit of {lim.max_vertices}; {lim.hint('max_vertices')}",
+                path=path, line=lineno,
+            )
     for u, v, lineno in pending:
         edges.add(u, v, n, lineno, 0)
     if header is not None and edges.lines != header[1]:

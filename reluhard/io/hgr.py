@@ -28,13 +28,15 @@ from ..errors import InstanceFormatError, InvalidParameterError
 from ._meta import meta_line, parse_meta_comment
 from .atomic import atomic_write
 from .dimacs import open_text
+from .graphs import bounded_uint, check_ascii, split_lines
+from .limits import clip, display_name, limits
 
 __all__ = ["read_hgr", "write_hgr", "format_hgr", "hypergraph_sha256"]
 
 _UINT = re.compile(r"[0-9]+")
 
 
-def read_hgr(path, *, format="hgr"):  # noqa: A002 - the CLI option is --format
+def read_hgr(path, *, format="hgr", max_input_bytes=None, max_vertices=None, max_items=None, max_width=None):  # noqa: A002
     """Read a hypergraph file strictly.
 
     Parameters
@@ -42,6 +44,10 @@ def read_hgr(path, *, format="hgr"):  # noqa: A002 - the CLI option is --format
     path : str or Path
     format : {"hgr", "hmetis"}
         Our format (default) or hMETIS/KaHyPar.
+    max_input_bytes, max_vertices, max_items, max_width : int, optional
+        Limits of the input policy (decompressed bytes, N, M, vertices per
+        hyperedge); defaults from the ``RELUHARD_MAX_*`` environment variables
+        or :mod:`reluhard.io.limits`. ``path`` may be ``"-"`` (standard input).
 
     Returns
     -------
@@ -59,29 +65,40 @@ def read_hgr(path, *, format="hgr"):  # noqa: A002 - the CLI option is --format
 
     if format not in ("hgr", "hmetis"):
         raise InvalidParameterError("format must be 'hgr' or 'hmetis'")
-    text = open_text(path)
-    n, edges, meta = (_parse_ours if format == "hgr" else _parse_hmetis)(text, path)
+    lim = limits(max_input_bytes=max_input_bytes, max_vertices=max_vertices, max_items=max_items, max_width=max_width)
+    text = open_text(path, max_input_bytes=lim.max_input_bytes)
+    n, edges, meta = (_parse_ours if format == "hgr" else _parse_hmetis)(text, display_name(path), lim)
     return Hypergraph(n, edges, meta or {})
 
 
-def _edge(parts, n, path, lineno):
-    bad = [t for t in parts if not _UINT.fullmatch(t) or int(t) == 0]
+def _edge(parts, n, path, lineno, lim):
+    if len(parts) > lim.max_width:
+        raise InstanceFormatError(f"hyperedge of {len(parts)} vertices, above the limit of {lim.max_width}; {lim.hint('max_width')}", path=path, line=lineno)
+    bad = [t for t in parts if not _UINT.fullmatch(t) or not t.strip("0")]
     if bad:
-        raise InstanceFormatError(f"vertex id {bad[0]!r} is not a positive integer", path=path, line=lineno)
+        raise InstanceFormatError(f"vertex id {clip(bad[0], 24)!r} is not a positive integer", path=path, line=lineno)
+    cap = lim.max_vertices if n is None else n
+    big = [t for t in parts if len(t.lstrip("0")) > 18 or int(t) > cap]
+    if big:
+        if n is None:
+            raise InstanceFormatError(
+                f"vertex {clip(big[0], 24)} above the limit of {cap} vertices; {lim.hint('max_vertices')}", path=path, line=lineno
+            )
+        raise InstanceFormatError(f"vertex {clip(big[0], 24)} out of range 1..{n}", path=path, line=lineno)
     e = [int(t) for t in parts]
-    if n is not None and max(e) > n:
-        raise InstanceFormatError(f"vertex {max(e)} out of range 1..{n}", path=path, line=lineno)
     if len(set(e)) != len(e):
         raise InstanceFormatError("hyperedge repeats a vertex", path=path, line=lineno)
     return [v - 1 for v in e]
 
 
-def _parse_ours(text, path):
+def _parse_ours(text, path, lim):
     header, header_line, meta, edges = None, None, None, []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(split_lines(text), 1):
         s = raw.strip()
         if not s:
             continue
+        if s[0] != "c":
+            check_ascii(s, path, lineno)
         parts = s.split()
         if s[0] == "c":
             found = parse_meta_comment(s[1:], path=path, line=lineno)
@@ -95,10 +112,14 @@ def _parse_ours(text, path):
             if edges:
                 raise InstanceFormatError("'p hypergraph' header after the first hyperedge", path=path, line=lineno)
             if len(parts) != 4 or parts[1] != "hypergraph" or not all(_UINT.fullmatch(t) for t in parts[2:]):
-                raise InstanceFormatError(f"malformed header {s!r}; expected 'p hypergraph <vertices> <edges>'", path=path, line=lineno)
-            header, header_line = (int(parts[2]), int(parts[3])), lineno
+                raise InstanceFormatError(f"malformed header {clip(s)!r}; expected 'p hypergraph <vertices> <edges>'", path=path, line=lineno)
+            header = (
+                bounded_uint(parts[2], lim.max_vertices, "vertices", "max_vertices", lim, path, lineno),
+                bounded_uint(parts[3], lim.max_items, "hyperedges", "max_items", lim, path, lineno),
+            )
+            header_line = lineno
         else:
-            edges.append(_edge(parts, header[0] if header else None, path, lineno))
+            edges.append(_edge(parts, header[0] if header else None, path, lineno, lim))
     if header is None:
         return max((max(e) + 1 for e in edges), default=0), edges, meta
     if len(edges) != header[1]:
@@ -106,21 +127,26 @@ def _parse_ours(text, path):
     return header[0], edges, meta
 
 
-def _parse_hmetis(text, path):
+def _parse_hmetis(text, path, lim):
     header, header_line, edges = None, None, []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(split_lines(text), 1):
         s = raw.strip()
         if not s or s[0] == "%":
             continue
+        check_ascii(s, path, lineno)
         parts = s.split()
         if header is None:
             if len(parts) not in (2, 3) or not all(_UINT.fullmatch(t) for t in parts):
-                raise InstanceFormatError(f"malformed hMETIS header {s!r}; expected '<#edges> <#vertices> [fmt]'", path=path, line=lineno)
-            if len(parts) == 3 and int(parts[2]) != 0:
-                raise InstanceFormatError(f"weighted hMETIS files (fmt {parts[2]}) are not supported", path=path, line=lineno)
-            header, header_line = (int(parts[1]), int(parts[0])), lineno
+                raise InstanceFormatError(f"malformed hMETIS header {clip(s)!r}; expected '<#edges> <#vertices> [fmt]'", path=path, line=lineno)
+            if len(parts) == 3 and parts[2].strip("0"):
+                raise InstanceFormatError(f"weighted hMETIS files (fmt {clip(parts[2], 24)}) are not supported", path=path, line=lineno)
+            header = (
+                bounded_uint(parts[1], lim.max_vertices, "vertices", "max_vertices", lim, path, lineno),
+                bounded_uint(parts[0], lim.max_items, "hyperedges", "max_items", lim, path, lineno),
+            )
+            header_line = lineno
             continue
-        edges.append(_edge(parts, header[0], path, lineno))
+        edges.append(_edge(parts, header[0], path, lineno, lim))
     if header is None:
         raise InstanceFormatError("missing hMETIS header '<#edges> <#vertices>'", path=path)
     if len(edges) != header[1]:

@@ -23,8 +23,10 @@ normalised on load) are still read.
 
 import io
 import json
+import os
+import stat
 import zipfile
-from fractions import Fraction
+import zlib
 
 import numpy as np
 import scipy.sparse as sp
@@ -92,8 +94,61 @@ def save_training_set(path, X, y, sample_weight, meta):
                 zf.writestr(info, buf.getvalue(), compresslevel=1)  # fast deflate: 10^6-clause sets in seconds
 
 
-def load_training_set(path, *, raw=False):
-    """Read a training set.
+def _members(path, cap):
+    """The zip directory of ``path``: refuse members whose declared sizes exceed ``cap`` (zip bombs)."""
+    zf = zipfile.ZipFile(path)
+    try:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            raise InstanceFormatError("corrupt .npz: duplicate member names", path=path)
+        total = sum(i.file_size for i in infos)
+        if total > cap:
+            raise InstanceFormatError(
+                f"members expand to {total} bytes, above the limit of {cap}; raise it with max_input_bytes= or RELUHARD_MAX_INPUT_BYTES",
+                path=path,
+            )
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+#: dtype kinds allowed per member: real numbers for the arrays, unicode for the text keys
+_KINDS = {"data": "fiu", "indices": "iu", "indptr": "iu", "shape": "iu", "y": "fiu", "sample_weight": "fiu", "format": "U", "meta": "U"}
+
+
+def _read_member(zf, key, path):
+    with zf.open(key + ".npy") as fh:
+        version = np.lib.format.read_magic(fh)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
+        else:
+            raise InstanceFormatError(f"member {key}: unsupported .npy version {version}", path=path)
+        if dtype.hasobject or dtype.kind not in _KINDS[key]:
+            raise InstanceFormatError(f"member {key} has dtype {dtype.str} ({'complex' if dtype.kind == 'c' else 'not allowed'}); expected {_KINDS[key]!r} kinds", path=path)
+        need = int(np.prod(shape, dtype=object)) * dtype.itemsize
+        info = zf.getinfo(key + ".npy")
+        if need > info.file_size:
+            raise InstanceFormatError(f"member {key}: header declares {need} bytes but the member holds {info.file_size}", path=path)
+    with zf.open(key + ".npy") as fh:
+        return np.lib.format.read_array(fh, allow_pickle=False)
+
+
+def load_training_set(path, *, raw=False, max_input_bytes=None):
+    """Read a training set, checking sizes before reading and meta against :mod:`reluhard.io.schema`.
+
+    Parameters
+    ----------
+    path : str or Path
+    raw : bool
+        Return the stored (integer) arrays without ``meta['scale']``.
+    max_input_bytes : int, optional
+        Limit of the members' total decompressed size (from the zip
+        directory, checked before anything is read); default
+        ``RELUHARD_MAX_INPUT_BYTES`` or 1 GiB.
 
     Returns
     -------
@@ -105,30 +160,43 @@ def load_training_set(path, *, raw=False):
     Raises
     ------
     InstanceFormatError
-        Not a zip/npz, missing keys, inconsistent shapes, bad meta JSON,
-        non-finite values or non-positive weights.
+        Not a zip/npz, members too large, missing keys, complex or object
+        dtypes, inconsistent shapes, bad meta JSON or schema (including a
+        ``format_version`` newer than ours), non-finite values or
+        non-positive weights.
     """
+    from .atomic import note_input
+    from .limits import limits
+    from .schema import validate_meta
+
+    cap = limits(max_input_bytes=max_input_bytes).max_input_bytes
     path = str(path)
     try:
-        with np.load(path, allow_pickle=False) as z:
-            missing = [k for k in _KEYS if k not in z.files]
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InstanceFormatError("not a regular file (device, FIFO, ...); refused", path=path)
+        note_input(path)
+        with _members(path, cap) as zf:
+            missing = [k for k in _KEYS if k + ".npy" not in zf.namelist()]
             if missing:
                 raise InstanceFormatError(f"not a reluhard training set: missing key(s) {', '.join(missing)}", path=path)
-            fmt = str(z["format"])
-            if fmt != "csr":
-                raise InstanceFormatError(f"X must be stored as csr, found {fmt!r}", path=path)
-            shape = tuple(int(s) for s in z["shape"])
-            has_raw = all(k in z.files for k in _RAW_KEYS)
-            data_key, y_key = ("raw_data", "raw_y") if (raw and has_raw) else ("data", "y")
-            X = sp.csr_matrix((z[data_key], z["indices"], z["indptr"]), shape=shape)
-            y = np.array(z[y_key], dtype=np.float64)
-            c = np.array(z["sample_weight"], dtype=np.float64)
-            meta_text = str(z["meta"])
-    except InstanceFormatError:
+            names = set(zf.namelist())
+            has_raw = all(k + ".npy" in names for k in _RAW_KEYS)
+            z = {k: _read_member(zf, k, path) for k in (_KEYS + _RAW_KEYS if has_raw else _KEYS)}
+        fmt = str(z["format"])
+        if fmt != "csr":
+            raise InstanceFormatError(f"X must be stored as csr, found {_short(fmt)!r}", path=path)
+        shape = tuple(int(s) for s in np.asarray(z["shape"]).ravel())
+        if len(shape) != 2 or not all(0 <= s < 2**31 for s in shape):
+            raise InstanceFormatError(f"shape must be two integers in 0..2^31-1, got {_short(shape)}", path=path)
+        data_key, y_key = ("raw_data", "raw_y") if (raw and has_raw) else ("data", "y")
+        X = sp.csr_matrix((z[data_key], z["indices"], z["indptr"]), shape=shape)
+        y = np.array(z[y_key], dtype=np.float64)
+        c = np.array(z["sample_weight"], dtype=np.float64)
+        meta_text = str(z["meta"])
+    except (InstanceFormatError, FileNotFoundError, PermissionError, IsADirectoryError):
         raise
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError, TypeError, zlib.error, NotImplementedError, OverflowError) as exc:
         raise InstanceFormatError(f"corrupt or unreadable .npz ({_short(exc)})", path=path) from None
     try:
         X.check_format(full_check=True)
@@ -147,8 +215,11 @@ def load_training_set(path, *, raw=False):
         meta = json.loads(meta_text)
         if not isinstance(meta, dict):
             raise ValueError("meta is not an object")
+    except RecursionError:
+        raise InstanceFormatError("meta JSON is nested too deeply", path=path) from None
     except ValueError as exc:
         raise InstanceFormatError(f"meta is not valid JSON ({_short(exc)})", path=path) from None
+    validate_meta(meta, path=path, n_features=shape[1])
     X = X.astype(np.float64)
     if not raw and not has_raw and int(meta.get("format_version", 1)) < 2:
         X, y = normalise(X, y, meta)  # version 1: data were stored unscaled
@@ -157,9 +228,11 @@ def load_training_set(path, *, raw=False):
 
 def normalise(X, y, meta):
     """Apply meta['scale'] (exact squared factors) to the raw arrays."""
+    from .schema import parse_rational
+
     scale = meta.get("scale") or {}
-    xs = Fraction(scale.get("x_sq", "1"))
-    ys = Fraction(scale.get("y_sq", "1"))
+    xs = parse_rational(scale.get("x_sq", "1"))
+    ys = parse_rational(scale.get("y_sq", "1"))
     if xs != 1:
         X = X * float(np.sqrt(float(xs)))
     if ys != 1:

@@ -264,7 +264,10 @@ def _context():
 
 
 def _child(cell, conn, self_destruct):
-    # an orphaned child (its parent was killed) still ends by itself
+    # an orphaned child (its parent was killed) ends at once, and by itself at the latest
+    from .watchdog import exit_with_parent
+
+    exit_with_parent()
     if hasattr(signal, "alarm"):
         signal.alarm(int(self_destruct))
     try:

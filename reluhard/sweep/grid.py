@@ -284,11 +284,32 @@ def _convert(name, typ, value):
         raise InvalidParameterError(f"grid parameter {name} must be {typ.__name__}, got {value!r}") from None
 
 
+#: most values one axis may hold, and most cells one sweep may hold (checked before anything is built)
+MAX_AXIS_VALUES = 10_000
+MAX_CELLS = 100_000
+
+#: value ranges of generator parameters, checked on every value of every axis before any cell runs
+PARAM_RANGES = {
+    "n": (1, 10**6), "m": (0, 10**7), "ratio": (0, 1000), "k": (1, 64), "r": (2, 64), "B": (1, 10**6),
+    "p": (0, 1), "density": (0, 1), "kappa": (1, 10**6),
+}
+
+
 def _frange(start, stop, step, name):
-    start, stop, step = float(start), float(stop), float(step)
+    try:
+        start, stop, step = float(start), float(stop), float(step)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"grid parameter {name}: range bounds must be numbers, got {start}:{stop}:{step}") from None
+    if not all(math.isfinite(v) for v in (start, stop, step)):
+        raise InvalidParameterError(f"grid parameter {name}: range bounds must be finite, got {start}:{stop}:{step}")
     if step <= 0:
         raise InvalidParameterError(f"grid parameter {name}: range step must be > 0, got {step}")
-    count = int(math.floor((stop - start) / step + 1e-9)) + 1
+    span = (stop - start) / step
+    if not math.isfinite(span) or span + 1 > MAX_AXIS_VALUES:
+        raise InvalidParameterError(
+            f"grid parameter {name}: range {start:g}:{stop:g}:{step:g} has more than {MAX_AXIS_VALUES} values"
+        )
+    count = int(math.floor(span + 1e-9)) + 1
     if count < 1:
         raise InvalidParameterError(f"grid parameter {name}: empty range {start}:{stop}:{step}")
     return [round(start + i * step, 10) for i in range(count)]
@@ -354,6 +375,44 @@ def _positive(name, value, typ=float):
     return v
 
 
+def _check_values(axes):
+    """Every value of every axis within :data:`PARAM_RANGES` (so no cell fails on a bad parameter)."""
+    for name, vals in axes.items():
+        lo_hi = PARAM_RANGES.get(name)
+        if lo_hi is None:
+            continue
+        lo, hi = lo_hi
+        for v in vals:
+            if v is None or isinstance(v, bool):
+                continue
+            if not lo <= v <= hi:
+                raise InvalidParameterError(f"grid parameter {name} = {v!r} is outside {lo}..{hi}")
+
+
+def _check_size(reductions, grid_axes, opt_axes, seeds):
+    """The number of cells, from the axis lengths alone (nothing is expanded), at most MAX_CELLS."""
+    total = len(reductions) * len(seeds)
+    for vals in list(grid_axes.values()) + list(opt_axes.values()):
+        total *= max(len(vals), 1)
+    if total > MAX_CELLS:
+        raise InvalidParameterError(f"the sweep grid has {total} cells, above the limit of {MAX_CELLS}; split it into smaller sweeps")
+
+
+def _check_combinations(axes):
+    """Constraints between parameters, on every combination of the grid (at most MAX_CELLS)."""
+    keys = sorted(axes)
+    for vals in itertools.product(*(axes[k] for k in keys)):
+        params = {k: v for k, v in zip(keys, vals) if v is not None}
+        n = params.get("n")
+        if n is None:
+            continue
+        for name in ("kappa", "k", "r"):
+            if params.get(name) is not None and params[name] > n:
+                raise InvalidParameterError(f"grid cell n = {n}, {name} = {params[name]}: {name} must be <= n")
+        if params.get("m") is None and params.get("ratio") is not None and round(params["ratio"] * n) > PARAM_RANGES["m"][1]:
+            raise InvalidParameterError(f"grid cell n = {n}, ratio = {params['ratio']}: m = ratio n is above {PARAM_RANGES['m'][1]}")
+
+
 def _seeds(seeds):
     if isinstance(seeds, (list, tuple)):
         from reluhard.seeding import check_seed
@@ -366,6 +425,8 @@ def _seeds(seeds):
             raise InvalidParameterError(f"seeds must be a count or a list of seeds, got {seeds!r}") from None
         if count < 1 or isinstance(seeds, bool):
             raise InvalidParameterError(f"seeds must be >= 1, got {seeds!r}")
+        if count > MAX_CELLS:
+            raise InvalidParameterError(f"seeds = {count} is above the limit of {MAX_CELLS} cells")
         out = list(range(count))
     if not out:
         raise InvalidParameterError("no seeds")
@@ -448,6 +509,7 @@ def make_spec(*, reductions, grid, options=None, seeds=1, methods=("gd",), famil
             grid_axes[p] = list(dict.fromkeys(vals))
         if fam in ("ksat", "hypergraph") and "m" not in grid and "ratio" not in grid:
             raise InvalidParameterError(f"family {fam} needs m or ratio")
+    _check_values(grid_axes)
     opt_axes = {}
     declared = {}
     for red in reds.values():
@@ -475,8 +537,11 @@ def make_spec(*, reductions, grid, options=None, seeds=1, methods=("gd",), famil
     restarts = int(restarts)
     if restarts < 0:
         raise InvalidParameterError(f"restarts must be >= 0, got {restarts}")
+    seeds = _seeds(seeds)
+    _check_size(reductions, grid_axes, opt_axes, seeds)
+    _check_combinations(grid_axes)
     return SweepSpec(
-        reductions=reductions, family=fams, grid=grid_axes, options=opt_axes, seeds=_seeds(seeds), methods=methods,
+        reductions=reductions, family=fams, grid=grid_axes, options=opt_axes, seeds=seeds, methods=methods,
         restarts=restarts, prune=bool(prune), exact_policy=exact_policy, exact_max_n=int(exact_max_n),
         time_limit=_positive("time limit", time_limit),
         solver_time_limit=None if solver_time_limit is None else _positive("solver time limit", solver_time_limit),
@@ -495,11 +560,17 @@ def _read_toml(path):
             raise SolverUnavailableError("reading a TOML sweep file on Python < 3.11 needs tomli: pip install tomli") from None
     from reluhard.errors import InstanceFormatError
 
-    with open(path, "rb") as fh:
-        try:
-            return toml.load(fh)
-        except toml.TOMLDecodeError as exc:
-            raise InstanceFormatError(f"not valid TOML: {exc}", path=path) from None
+    from reluhard.io.limits import clip, read_input_bytes
+
+    data = read_input_bytes(path)  # bounded; device nodes refused
+    try:
+        return toml.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InstanceFormatError(f"not valid TOML (invalid UTF-8 at byte {exc.start})", path=path) from None
+    except RecursionError:
+        raise InstanceFormatError("not valid TOML (nested too deeply)", path=path) from None
+    except toml.TOMLDecodeError as exc:
+        raise InstanceFormatError(f"not valid TOML: {clip(' '.join(str(exc).split()), 200)}", path=path) from None
 
 
 _SPEC_KEYS = {"reduction", "reductions", "family", "methods", "seeds", "time_limit", "solver_time_limit", "restarts",
@@ -531,7 +602,10 @@ def load_spec(path, **overrides):
             kw[key] = val
     if kw["reductions"] is None:
         raise InstanceFormatError("the sweep file names no reduction", path=path)
-    return make_spec(**kw)
+    try:
+        return make_spec(**kw)
+    except InvalidParameterError as exc:  # name the file the grid came from
+        raise InvalidParameterError(f"{path}: {exc}") from None
 
 
 # ---------------------------------------------------------------- cells

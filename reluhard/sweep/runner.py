@@ -7,6 +7,7 @@ results file and appends each record as soon as it arrives (see
 cell, and ``resume=True`` skips exactly the cells already recorded.
 """
 
+import os
 import time
 from collections import Counter
 
@@ -14,21 +15,47 @@ from reluhard.errors import InvalidParameterError
 
 from .cell import empty_record, run_cell_isolated
 from .grid import expand_cells
-from .table import RecordWriter, prepare_output
+from .table import RecordWriter, prepare_output, results_lock
+from .watchdog import exit_with_parent
 
 __all__ = ["run_sweep"]
 
 
 def _iter_local(cells, jobs, run=run_cell_isolated):
+    """Records of ``cells`` as they finish, from ``jobs`` loky worker processes (in order when jobs == 1).
+
+    The pool's workers start with :func:`~reluhard.sweep.watchdog.exit_with_parent`
+    (given this process's pid, so a worker that starts after the sweep died exits
+    at once) and the pool is shut down when the iteration ends, however it ends.
+    """
     from reluhard.solvers.base import require
 
-    joblib = require("joblib", "joblib")
+    require("joblib", "joblib")
     if jobs == 1:
         for cell in cells:
             yield run(cell)
         return
-    par = joblib.Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")
-    yield from par(joblib.delayed(run)(c) for c in cells)
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from joblib.externals.loky import get_reusable_executor
+
+    pool = get_reusable_executor(max_workers=jobs, initializer=exit_with_parent, initargs=(os.getpid(),), reuse=False)
+    pending, todo = set(), iter(cells)
+    try:
+        while True:
+            for cell in todo:
+                pending.add(pool.submit(run, cell))
+                if len(pending) >= 2 * jobs:
+                    break
+            if not pending:
+                return
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+    finally:
+        for fut in pending:
+            fut.cancel()
+        pool.shutdown(wait=True, kill_workers=True)
 
 
 def _iter_dask(cells, scheduler, run=run_cell_isolated, empty=empty_record):
@@ -93,12 +120,21 @@ def run_sweep(spec, output, *, jobs=1, scheduler=None, resume=False, overwrite=F
     ------
     InvalidParameterError
         ``output`` exists without ``resume``/``overwrite``, or ``jobs < 1``.
+    ResultsLockedError
+        Another sweep is writing ``output`` (advisory lock, see
+        :func:`reluhard.sweep.table.results_lock`).
     KeyboardInterrupt
         Propagated after the writer is closed (finished records are on disk).
     """
     if int(jobs) < 1:
         raise InvalidParameterError(f"--jobs must be >= 1, got {jobs}")
     cells = spec if isinstance(spec, list) else expand_cells(spec)
+    with results_lock(output):
+        return _run_locked(cells, output, jobs=jobs, scheduler=scheduler, resume=resume, overwrite=overwrite,
+                           progress=progress, on_record=on_record)
+
+
+def _run_locked(cells, output, *, jobs, scheduler, resume, overwrite, progress, on_record):
     done = prepare_output(output, resume=resume, overwrite=overwrite)
     todo = [c for c in cells if c["cell_id"] not in done]
     t0 = time.perf_counter()

@@ -9,25 +9,98 @@ Durability rules
   it and :func:`prepare_output` (``--resume``) removes it with an atomic
   rewrite before appending, so the file stays valid JSON Lines;
 * any other malformed line is an :class:`~reluhard.errors.InstanceFormatError`
-  (file and line named): results are never silently dropped.
+  (file and line named): results are never silently dropped; so is a binary
+  file or one larger than ``RELUHARD_MAX_INPUT_BYTES``;
+* one writer per results file: :func:`results_lock` takes an advisory
+  ``flock`` on the sidecar ``.NAME.lock``; a second sweep on the same file
+  refuses with :class:`~reluhard.errors.ResultsLockedError` before touching it.
 
 Parquet (:func:`export_parquet`) is a flattened copy for analysis:
 ``param_<name>``, ``option_<name>``, ``fit_<method>_<field>``,
 ``check_<name>``, other lists/dicts as JSON strings.
 """
 
+import contextlib
+import errno
 import json
 import os
 from pathlib import Path
 
-from reluhard.errors import InstanceFormatError, InvalidParameterError
+from reluhard.errors import InstanceFormatError, InvalidParameterError, ResultsLockedError
 from reluhard.io import atomic_write
 
-__all__ = ["read_records", "latest_by_cell", "prepare_output", "RecordWriter", "flatten_record", "export_parquet"]
+__all__ = ["read_records", "latest_by_cell", "prepare_output", "RecordWriter", "flatten_record", "export_parquet", "results_lock"]
 
 
-def read_records(path):
+def _lock_path(path):
+    path = Path(path)
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextlib.contextmanager
+def results_lock(path):
+    """Hold the advisory lock of results file ``path`` for the duration of the block.
+
+    The lock is an exclusive, non-blocking ``flock`` on ``.NAME.lock`` next to
+    the results (the results file itself is replaced atomically by ``--resume``,
+    so it cannot carry the lock). The lock file holds the owner's pid and is
+    removed on exit; a lock file whose inode changed while we waited is retried.
+
+    Raises
+    ------
+    ResultsLockedError
+        Another process holds the lock.
+    """
+    import fcntl
+
+    lock = _lock_path(path)
+    for _ in range(10):
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            try:
+                owner = lock.read_text(encoding="ascii", errors="replace").strip()[:20]
+            except OSError:
+                owner = "?"
+            raise ResultsLockedError(
+                f"{path}: another sweep (pid {owner or '?'}) is writing these results; wait for it to finish or write to another file"
+            ) from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder removed it between our open and our lock: try again
+    else:  # pragma: no cover - ten races in a row
+        raise ResultsLockedError(f"{path}: could not take the results lock")
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+#: types of the record fields when present (a record is a dict; see reluhard.sweep.cell.SCHEMA_KEYS)
+_FIELD_TYPES = {
+    "cell_id": str, "schema": str, "reduction": str, "family": str, "status": str,
+    "params": dict, "options": dict, "methods_skipped": dict, "fits": dict, "checks": dict,
+    "methods": list, "methods_run": list, "inconclusive_because": list,
+}
+
+
+def read_records(path, *, complete=False):
     """Records of a results file, in file order.
+
+    ``complete=True`` (what ``report`` and ``plot`` use) also requires every
+    key of :data:`reluhard.sweep.cell.SCHEMA_KEYS` in every record.
 
     Returns
     -------
@@ -40,31 +113,52 @@ def read_records(path):
     InstanceFormatError
         A complete line is not a JSON object with a ``cell_id``.
     """
+    from reluhard.io.limits import read_input_bytes
+
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a results file", str(path))
+    data = read_input_bytes(path, as_input=False)
+    if b"\0" in data:
+        raise InstanceFormatError("not a results file (binary data); expected JSON Lines", path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InstanceFormatError(f"not a results file (invalid UTF-8 at byte {exc.start}); expected JSON Lines", path=path) from None
     lines = text.split("\n")
     tail = lines.pop()  # "" when the file ends with a newline
+    required = ()
+    if complete:
+        from .cell import SCHEMA_KEYS as required
     records = []
     for i, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        records.append(_parse(line, path, i))
+        records.append(_parse(line, path, i, required))
     partial = None
     if tail.strip():
         try:
-            records.append(_parse(tail, path, len(lines) + 1))
+            records.append(_parse(tail, path, len(lines) + 1, required))
         except InstanceFormatError:
             partial = tail
     return records, partial
 
 
-def _parse(line, path, lineno):
+def _parse(line, path, lineno, required=()):
     try:
         rec = json.loads(line)
+    except RecursionError:
+        raise InstanceFormatError("not a JSON record (nested too deeply)", path=path, line=lineno) from None
     except ValueError as exc:
-        raise InstanceFormatError(f"not a JSON record ({exc.msg})", path=path, line=lineno) from None
+        raise InstanceFormatError(f"not a JSON record ({getattr(exc, 'msg', None) or ' '.join(str(exc).split())[:80]})", path=path, line=lineno) from None
     if not isinstance(rec, dict) or "cell_id" not in rec:
         raise InstanceFormatError("a results record must be a JSON object with a cell_id", path=path, line=lineno)
+    for key, typ in _FIELD_TYPES.items():
+        if key in rec and not isinstance(rec[key], typ) and not (rec[key] is None and key not in ("cell_id", "params", "options")):
+            raise InstanceFormatError(f"record field {key} must be a {typ.__name__}, got {type(rec[key]).__name__}", path=path, line=lineno)
+    missing = [k for k in required if k not in rec]
+    if missing:
+        raise InstanceFormatError(f"record lacks field(s) {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}", path=path, line=lineno)
     return rec
 
 
@@ -93,6 +187,8 @@ def prepare_output(path, *, resume=False, overwrite=False):
         The file exists, is not empty, and neither ``resume`` nor ``overwrite`` is set.
     """
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory; give the results file's path (e.g. DIR/results.jsonl)", str(path))
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.stat().st_size == 0 or overwrite:
