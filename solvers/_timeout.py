@@ -23,7 +23,24 @@ class TimedOut(Exception):
     pass
 
 
-def _child(conn, func, args, kwargs):
+def _die_with_parent(parent):
+    """Linux: have the kernel kill this process when its parent dies (``PR_SET_PDEATHSIG``), so a
+    budgeted solver call never outlives the process that waits for it (e.g. a killed sweep cell)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # not Linux: the parent's own cleanup applies
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _child(conn, func, args, kwargs, parent=None):
+    if parent is not None:
+        _die_with_parent(parent)
     try:
         conn.send(("ok", func(*args, **kwargs)))
     except BaseException as exc:  # pragma: no cover - reported to the parent
@@ -42,7 +59,7 @@ def call_with_timeout(func, *args, time_limit=None, **kwargs):
         return func(*args, **kwargs)
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, func, args, kwargs), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, func, args, kwargs, os.getpid()), daemon=True)
     proc.start()
     child.close()
     try:

@@ -91,11 +91,14 @@ def test_check_command(plugin, capsys):
     assert code == 0 and json.loads(out)["ok"]
 
 
-def test_planted_certificate_lifted_into_the_file(plugin):
+def test_planted_certificate_lifted_into_the_answer_key(plugin):
+    from reluhard.answer_key import find_witnesses, read_key
     from reluhard.io.npz import load_training_set
 
     f = plugin / "p.cnf"
     write_cnf(f, planted_ksat(4, 10, seed=1))
     assert main(["reduce", NAME, str(f), "-o", str(plugin / "p.npz")]) == 0
     meta = load_training_set(plugin / "p.npz")[3]
-    assert meta["reduction"] == NAME and meta["certificate"]["witness"]
+    assert meta["reduction"] == NAME and find_witnesses(meta) == []  # the public file holds no witness
+    key = read_key(plugin / "p.key.json", training_set=plugin / "p.npz")
+    assert key["witness"] and key["network"]

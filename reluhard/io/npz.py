@@ -115,7 +115,8 @@ def _members(path, cap):
 
 
 #: dtype kinds allowed per member: real numbers for the arrays, unicode for the text keys
-_KINDS = {"data": "fiu", "indices": "iu", "indptr": "iu", "shape": "iu", "y": "fiu", "sample_weight": "fiu", "format": "U", "meta": "U"}
+_KINDS = {"data": "fiu", "indices": "iu", "indptr": "iu", "shape": "iu", "y": "fiu", "sample_weight": "fiu", "format": "U", "meta": "U",
+          "raw_data": "fiu", "raw_y": "fiu"}
 
 
 def _read_member(zf, key, path):

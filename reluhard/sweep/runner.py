@@ -131,10 +131,10 @@ def run_sweep(spec, output, *, jobs=1, scheduler=None, resume=False, overwrite=F
     cells = spec if isinstance(spec, list) else expand_cells(spec)
     with results_lock(output):
         return _run_locked(cells, output, jobs=jobs, scheduler=scheduler, resume=resume, overwrite=overwrite,
-                           progress=progress, on_record=on_record)
+                           progress=progress, on_record=on_record, run=run, empty=empty, desc=desc)
 
 
-def _run_locked(cells, output, *, jobs, scheduler, resume, overwrite, progress, on_record):
+def _run_locked(cells, output, *, jobs, scheduler, resume, overwrite, progress, on_record, run, empty, desc):
     done = prepare_output(output, resume=resume, overwrite=overwrite)
     todo = [c for c in cells if c["cell_id"] not in done]
     t0 = time.perf_counter()

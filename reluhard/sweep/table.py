@@ -144,6 +144,21 @@ def read_records(path, *, complete=False):
     return records, partial
 
 
+#: sweep records carry no ``schema`` field; other tables written through the sweep runner name theirs
+SWEEP_SCHEMA = "reluhard.sweep/1"
+
+
+def _schema_keys(schema, path, lineno):
+    """The fields every complete record of table kind ``schema`` holds (``reluhard.bench/1``: the bench schema)."""
+    if schema.startswith("reluhard.bench/"):
+        import importlib
+
+        cell = importlib.import_module("reluhard.bench.cell")  # the bench table kind owns its schema
+        if schema == cell.SCHEMA:
+            return cell.SCHEMA_KEYS
+    raise InstanceFormatError(f"record of unknown table kind {schema[:40]!r}", path=path, line=lineno)
+
+
 def _parse(line, path, lineno, required=()):
     try:
         rec = json.loads(line)
@@ -156,6 +171,8 @@ def _parse(line, path, lineno, required=()):
     for key, typ in _FIELD_TYPES.items():
         if key in rec and not isinstance(rec[key], typ) and not (rec[key] is None and key not in ("cell_id", "params", "options")):
             raise InstanceFormatError(f"record field {key} must be a {typ.__name__}, got {type(rec[key]).__name__}", path=path, line=lineno)
+    if required and isinstance(rec.get("schema"), str) and rec["schema"] != SWEEP_SCHEMA:
+        required = _schema_keys(rec["schema"], path, lineno)  # a record of another table kind (e.g. reluhard bench)
     missing = [k for k in required if k not in rec]
     if missing:
         raise InstanceFormatError(f"record lacks field(s) {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}", path=path, line=lineno)
