@@ -203,6 +203,8 @@ def exact_fitter(red, method, *, prune=False):
     cell_bound = None if red is None else red.cell_bound
     name = policy.method if (method == "exact" and policy is not None) else method
     kw = {}
+    if name == "exact" and policy is not None:
+        kw["orthant"] = True  # the reduction declares sign-cell data: the exact fitter's cell search applies
     if method in ("exact", "orthant") or (policy is not None and name == policy.method):
         kw["prune"] = bool(prune)
         if prune:
@@ -276,6 +278,8 @@ def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, pru
         except (InvalidParameterError, ValueError):
             starts = []
 
+    yes_loss = cz.yes_loss()
+    certified_gap = None if (bounds.soundness is None or yes_loss is None) else bounds.soundness - yes_loss
     if methods is None:
         methods = default_methods(img)
     k = img.params.get("k", 1)
@@ -322,7 +326,7 @@ def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, pru
             if bounds.completeness is not None:
                 ok = ok and res.dual_bound <= float(bounds.completeness) + _tol(bounds.completeness, gap_tol)
             if res.proven_optimal and bounds.soundness is not None:  # exact where the float resolves it (reluhard.verdicts)
-                v = verdicts.dual_verdict(res.dual_bound, bounds.soundness, _tol(bounds.soundness, gap_tol))
+                v = verdicts.dual_verdict(res.dual_bound, bounds.soundness, _tol(bounds.soundness, gap_tol), gap=certified_gap)
                 ok = ok and v is not False
                 if v is None:
                     inconclusive.append(f"{method}: dual bound within float tolerance below the soundness bound")

@@ -53,7 +53,13 @@ def float_verdict(value, bound, tol):
     return None
 
 
-def dual_verdict(dual_bound, bound, slack):
+#: a float dual bound within its slack below a claimed bound still confirms the claim when the slack is
+#: below this fraction of the gap the claim certifies (soundness bound minus the YES value): float error
+#: then cannot turn a YES/NO distinction around (a tight claim, met with equality, is the common case)
+GAP_RESOLUTION = Fraction(1, 1000)
+
+
+def dual_verdict(dual_bound, bound, slack, *, gap=None):
     """Is a proven optimum's float dual bound consistent with the exact lower bound ``bound``?
 
     True if the dual bound (as the rational its float denotes) is >= ``bound``
@@ -61,13 +67,18 @@ def dual_verdict(dual_bound, bound, slack):
     is met with equality, and the solver's float arithmetic lands just below it);
     False if even ``dual_bound + slack`` (solver gap plus float noise) is below it
     (the solver proves a minimum below the claimed bound); None in between: the
-    float cannot resolve the comparison, so it is inconclusive, never ok.
+    float cannot resolve the comparison, so it is inconclusive, never ok - unless
+    ``gap`` (the certified gap: the bound minus the YES value) is given and the
+    slack is at most :data:`GAP_RESOLUTION` of it, so float error cannot decide
+    between YES and NO.
     """
     d = Fraction(float(dual_bound))
     if d >= bound - FLOAT_NOISE_REL * max(1, abs(bound)):
         return True
     if d + Fraction(float(slack)) < bound:
         return False
+    if gap is not None and gap > 0 and Fraction(float(slack)) <= GAP_RESOLUTION * Fraction(gap):
+        return True  # within the solver's slack, and the slack is negligible next to the certified gap
     return None
 
 

@@ -9,6 +9,7 @@ from reluhard.generators.ksat import planted_3sat, random_ksat
 from reluhard.reductions import get_reduction
 from reluhard.solvers.relu_bnb import column_envelopes, fit_bnb
 from reluhard.solvers.relu_exact import fit_exact, fit_orthant
+from reluhard.reductions.sat_to_relu import cell_lower_bounds
 
 R1 = get_reduction("sat-relu")
 
@@ -63,7 +64,7 @@ def test_envelope_is_the_convex_envelope():
 def test_fit_exact_is_theorem_free_by_default():
     ts = R1.apply(random_ksat(5, 30, seed=1)).target
     plain = fit_exact(ts)
-    pruned = fit_exact(ts, prune=True, starts=())
+    pruned = fit_exact(ts, prune=True, starts=(), cell_bound=cell_lower_bounds, pruned_by="claim (★)")
     assert plain.extra["engine"] == "bnb" and plain.extra["pruned_by"] is None
     assert pruned.extra["pruned_by"] == "claim (★)"
 
@@ -89,6 +90,6 @@ def test_streamed_cell_signs_follow_product_order():
 def test_pruned_path_agrees_with_bnb():
     for seed in range(2):
         ts = R1.apply(random_ksat(7, 42, seed=seed)).target
-        a, b = fit_orthant(ts, prune=True, starts=()), fit_bnb(ts)
+        a, b = fit_orthant(ts, prune=True, starts=(), cell_bound=cell_lower_bounds), fit_bnb(ts)
         assert a.proven_optimal and b.proven_optimal
         assert a.loss == pytest.approx(b.loss, abs=1e-7)

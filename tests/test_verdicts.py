@@ -67,7 +67,7 @@ def test_soundness_verdict_exact_beats_tolerance():
     from reluhard.data import TrainingSet
     import scipy.sparse as sp
 
-    ts = TrainingSet.from_rational(sp.csr_matrix(np.array([[1]])), [0], [1])
+    ts = TrainingSet(sp.csr_matrix(np.array([[1]]), dtype=np.int64), np.array([0], dtype=np.int64), np.array([1], dtype=np.int64), 1, {})
     bound = Fraction(10**9)
     w = float(np.sqrt(1e9)) - 1e-3 / (2 * float(np.sqrt(1e9)))  # loss w^2 just below 1e9
     net = Network(np.array([[w]]), np.array([1.0]))
@@ -137,3 +137,15 @@ def test_dual_verdict_band():
     assert dual_verdict(0.3, Fraction(3, 10), 0) is True
     assert dual_verdict(10 - 1e-6, Fraction(10), 0) is False
     assert dual_verdict(5.5e6 - 1, Fraction(int(5.5e6)), 5.5) is None
+
+
+def test_dual_verdict_gap_resolution():
+    from reluhard.verdicts import GAP_RESOLUTION, dual_verdict
+
+    # a dual bound within its slack below a tight claim confirms it only when the slack is negligible next to the gap
+    assert dual_verdict(10 - 1e-7, Fraction(10), 1e-6, gap=Fraction(1, 4)) is True
+    assert dual_verdict(10 - 1e-7, Fraction(10), 1e-6) is None
+    slack = float(GAP_RESOLUTION) * 0.25
+    assert dual_verdict(10 - 1e-7, Fraction(10), slack * 1.01, gap=Fraction(1, 4)) is None  # just over the resolution
+    assert dual_verdict(10 - 1e-7, Fraction(10), slack * 0.99, gap=Fraction(1, 4)) is True
+    assert dual_verdict(9.0, Fraction(10), 5.5, gap=Fraction(1)) is None  # the case: tolerance exceeds the gap
