@@ -80,7 +80,18 @@ def _bunch_from_file(npz, *, key_path=None, row=None, card_md=None, command=None
     return out
 
 
-def _reduce_to_bunch(reduction, inst, options, *, path, return_key, command):
+def _recomputed_min_unsat(cnf):
+    """min #falsified of a block union, recomputed here component by component (RC2 per variable-disjoint
+    component; exact for any formula) rather than read from the generator's metadata (an assumption)."""
+    from reluhard.solvers.components import min_unsat_components_oracle
+
+    res = min_unsat_components_oracle(cnf)
+    if not res.proven:
+        raise InvalidParameterError(f"min #falsified could not be recomputed ({res.status})")
+    return int(res.value)
+
+
+def _reduce_to_bunch(reduction, inst, options, *, path, return_key, command, cert=None):
     from reluhard.answer_key import key_path_for
     from reluhard.pipeline import reduce_to_file
     from reluhard.reductions import get_reduction
@@ -88,7 +99,7 @@ def _reduce_to_bunch(reduction, inst, options, *, path, return_key, command):
     with tempfile.TemporaryDirectory() as tmp:
         npz = Path(path) if path is not None else Path(tmp) / "train.npz"
         key = key_path_for(npz)
-        reduce_to_file(get_reduction(reduction), inst, str(npz), options, key_out=str(key))
+        reduce_to_file(get_reduction(reduction), inst, str(npz), options, key_out=str(key), cert=cert)
         out = _bunch_from_file(npz, key_path=key if return_key else None, command=command)
         if path is not None:
             out["filename"] = str(npz)
@@ -132,7 +143,9 @@ def make_sat_relu(n, ratio=4.26, kind="no", *, seed=None, block_n=20, gamma=None
     cnf = _block_cnf(n, ratio, kind, seed=seed, block_n=block_n, gamma=gamma, planting=planting, max_occurrence=max_occurrence)
     cmd = (f"reluhard.datasets.make_sat_relu(n={n}, ratio={ratio}, kind={kind!r}, seed={seed!r}, block_n={block_n}, "
            f"gamma={gamma!r}, planting={planting!r}, variant={variant!r}, max_occurrence={max_occurrence!r})")
-    return _reduce_to_bunch("sat-relu", cnf, {"variant": variant}, path=path, return_key=return_key, command=cmd)
+    u = _recomputed_min_unsat(cnf)
+    return _reduce_to_bunch("sat-relu", cnf, {"variant": variant, "min_unsat": u}, path=path, return_key=return_key, command=cmd,
+                            cert={"min_unsat": u})
 
 
 def _block_cnf(n, ratio, kind, *, seed, block_n, gamma, planting, max_occurrence):
@@ -152,7 +165,8 @@ def make_sat_krelu(n, ratio=4.26, kind="no", *, k=2, seed=None, block_n=20, plan
     block unions as :func:`make_sat_relu`: YES realizable (min L = 0), NO min L > 0."""
     cnf = _block_cnf(n, ratio, kind, seed=seed, block_n=block_n, gamma=None, planting=planting, max_occurrence=None)
     cmd = f"reluhard.datasets.make_sat_krelu(n={n}, ratio={ratio}, kind={kind!r}, k={k}, seed={seed!r}, block_n={block_n}, planting={planting!r})"
-    return _reduce_to_bunch("sat-krelu", cnf, {"k": k}, path=path, return_key=return_key, command=cmd)
+    return _reduce_to_bunch("sat-krelu", cnf, {"k": k}, path=path, return_key=return_key, command=cmd,
+                            cert={"min_unsat": _recomputed_min_unsat(cnf)})
 
 
 def make_dks_relu(kappa, b, kind="no", *, copies=1, seed=None, options=None, return_key=False, path=None):

@@ -400,18 +400,12 @@ def _sha256_file(path):
 def _metadata_bounds(red, img, instance, src_meta, witness):
     """The public claim's bounds at the value the source's metadata certifies, or None.
 
-    A numeric ``min_unsat``-style value recorded by a generator is used as the
-    certified value; otherwise a planted witness whose value has gap 0 (a YES
-    witness, re-checked on the instance) certifies the YES side.
+    Only a planted witness whose value has gap 0 (a YES witness, re-checked on
+    the instance) certifies anything here; a bare value in the metadata (e.g. a
+    generator's ``min_unsat``) is an assumption (reluhard.verdicts) - pass the
+    recomputed or proof-checked value as ``cert`` instead.
     """
     sp = source_problem(red)
-    for key in ("min_unsat",):
-        u = src_meta.get(key)
-        if isinstance(u, int) and not isinstance(u, bool) and u >= 0:
-            try:
-                return img.bounds(**{key: u}).to_json()
-            except (NotImplementedError, ValueError, KeyError, TypeError):
-                return None
     if witness is None or sp.yes_certificate is None:
         return None
     try:

@@ -298,7 +298,7 @@ def _build_row(folder, row, *, time_limit, log):
     if row["tier"] != "tiny" and comb.proven:  # proof-carrying certificate bundle beside the row (docs/certificates.md)
         from reluhard.certificates import suite_bundle
 
-        out["files"].update(suite_bundle(folder, src_rel, row["reduction"], options, time_limit=time_limit, log=log))
+        out["keys"].update(suite_bundle(folder, src_rel, row["reduction"], options, time_limit=time_limit, log=log, bundle_dir=KEYS))
     if kind == "cnf":
         from reluhard.generators.blocks import formula_statistics
         from reluhard.structures.cnf import clause_matrix
@@ -427,7 +427,7 @@ def check_suite(folder, *, reverify=True, time_limit=120.0, log=print):
                 n_scanned += 1
                 if found:
                     problems.append(f"{row['id']}: public file {rel} holds a witness at {'.'.join(map(str, found[0]))}")
-        for rel in (f for f in row["files"] if f.endswith(".cert.json") and (folder / f).exists()):
+        for rel in (f for f in (*row["files"], *row.get("keys", {})) if f.endswith(".cert.json") and (folder / f).exists()):
             from reluhard.certificates import bundle_problems
 
             problems.extend(f"{row['id']}: {p}" for p in bundle_problems(folder / rel))  # check-certificate

@@ -100,7 +100,11 @@ def test_gap_form_eps_is_order_one_over_n_with_the_certified_constant():
         from reluhard.structures.cnf import instance_meta
 
         meta = instance_meta(cnf)
-        img = get_reduction("sat-relu").apply(cnf, variant="normalized")
+        from reluhard.solvers.components import min_unsat_components_oracle
+
+        u_rec = min_unsat_components_oracle(cnf).value  # recomputed: a metadata value alone is an assumption
+        assert u_rec == meta["min_unsat"]
+        img = get_reduction("sat-relu").apply(cnf, variant="normalized", min_unsat=u_rec)
         tm = img.target.meta
         u, m, Bo = meta["min_unsat"], len(cnf.clauses), meta["max_occurrence_observed"]
         assert tm["options"]["min_unsat"] == u and tm["max_occurrence"] == Bo and tm["eps_u"] == u

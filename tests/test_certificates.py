@@ -360,11 +360,13 @@ def test_suite_builds_and_checks_bundles(tmp_path):
 
     rows = build_suite(tmp_path, reductions=["sat-relu"], log=lambda *_: None)
     medium = [r for r in rows if r.get("built") and r["tier"] == "medium"]
-    assert medium and all(any(f.endswith(".cert.json") for f in r["files"]) for r in medium)
-    assert not any(f.endswith(".cert.json") for r in rows if r["tier"] == "tiny" for f in r.get("files", {}))
+    # bundles hold witnesses (the u <= t assignment): they belong to the key part, never to the public files
+    assert medium and all(any(f.endswith(".cert.json") and f.startswith("keys/") for f in r["keys"]) for r in medium)
+    assert not any(f.endswith(".cert.json") for r in rows for f in r.get("files", {}))
+    assert not any(f.endswith(".cert.json") for r in rows if r["tier"] == "tiny" for f in r.get("keys", {}))
     assert check_suite(tmp_path, reverify=False, log=lambda *_: None) == []
     no = next(r for r in medium if r["answer"] == "no")
-    bundle = tmp_path / next(f for f in no["files"] if f.endswith(".cert.json"))
+    bundle = tmp_path / next(f for f in no["keys"] if f.endswith(".cert.json"))
     b = _bundle(bundle)
     b["claims"]["min_unsat"]["value"] += 1
     _save(bundle, b)

@@ -271,7 +271,7 @@ def kind_of(path):
     return "graph"
 
 
-def suite_bundle(folder, src_rel, reduction, options, *, time_limit=None, log=print):
+def suite_bundle(folder, src_rel, reduction, options, *, time_limit=None, log=print, bundle_dir=None):
     """The suite's hook: certify the row source ``folder/src_rel`` beside it (``<answer>.cert.json``).
 
     Returns ``{relative path: sha256}`` of the bundle and its proofs (to merge into the row's
@@ -283,7 +283,11 @@ def suite_bundle(folder, src_rel, reduction, options, *, time_limit=None, log=pr
 
     folder, src_rel = Path(folder), Path(src_rel)
     src = folder / src_rel
-    out = src.with_name(src.name.split(".")[0] + ".cert.json")
+    # bundle_dir (relative to folder, e.g. the suite's key part): a bundle holds witnesses (the assignment
+    # of the u <= t side), so the suite keeps it apart from the public files; paths inside stay relative
+    base = src if bundle_dir is None else folder / bundle_dir / src_rel
+    base.parent.mkdir(parents=True, exist_ok=True)
+    out = base.with_name(src.name.split(".")[0] + ".cert.json")
     opts = {k: v for k, v in options.items() if k not in ("min_unsat",)}
     kind = get_reduction(reduction).source_kind
     try:
