@@ -1,7 +1,8 @@
 """Dependencies point one way (checked on every import, module level or lazy, by walking the AST):
 
-    cli -> commands -> pipeline (verify, pipeline, sweep, suite, explain, testing, bench, datasets)
-        -> reductions, solvers -> generators -> io -> structures -> base (errors, seeding, data, registry)
+    cli -> commands -> pipeline (verify, pipeline, sweep, suite, explain, testing, bench, datasets,
+        certificates, verdicts, answer_key, cards) -> reductions, solvers -> generators -> io -> structures
+        -> base (errors, seeding, data, registry, threads)
 
 A module may import its own layer or any layer below; reductions and solvers
 never import each other (a reduction receives certified values as arguments,
@@ -18,9 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = {"reluhard": ROOT / "reluhard", "reluhard.reductions": ROOT / "reductions",
             "reluhard.solvers": ROOT / "solvers", "reluhard.generators": ROOT / "generators"}
 
-BASE = {"reluhard", "reluhard.errors", "reluhard.seeding", "reluhard.data", "reluhard.registry"}
+BASE = {"reluhard", "reluhard.errors", "reluhard.seeding", "reluhard.data", "reluhard.registry", "reluhard.threads"}
 PIPELINE = ("reluhard.pipeline", "reluhard.verify", "reluhard.sweep", "reluhard.suite", "reluhard.explain",
-            "reluhard.testing", "reluhard.bench", "reluhard.datasets", "reluhard.certificates")
+            "reluhard.testing", "reluhard.bench", "reluhard.datasets", "reluhard.certificates", "reluhard.verdicts",
+            "reluhard.answer_key", "reluhard.cards")
 RANK = {"base": 0, "structures": 1, "io": 2, "generators": 3, "reductions": 4, "solvers": 4, "pipeline": 5, "commands": 6, "cli": 7}
 
 #: known back-edges still to be removed (none: keep the mechanism for a documented exception)

@@ -1,16 +1,16 @@
 """``reluhard check-certificate CERT.json``: re-check a bundle with the independent checker (no solver)."""
 
-from ._common import print_json
+from ._common import add_json, print_json
 
 NAME = "check-certificate"
 HELP = "check a certificate bundle without reluhard's solvers (exit 0 valid, 1 a named claim failed, 2 bad input)"
 
 
 def add_arguments(p):
-    p.add_argument("certificate", metavar="CERT.json")
+    p.add_argument("certificate", metavar="CERT.json", help="certificate bundle written by 'reluhard certify' (files it names are found beside it)")
     p.add_argument("--checker", choices=["auto", "both", "drup", "dratify"], default="auto",
                    help="DRUP checkers: auto = dratify always + drup (verified, authoritative) where lemmas x (clauses + lemmas) <= 2*10^5")
-    p.add_argument("--json", action="store_true")
+    add_json(p)
 
 
 def run(args):
