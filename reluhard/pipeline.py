@@ -19,7 +19,6 @@ reduction needs is declared on it (``Reduction.source``, ``.exact``,
     witness and its lift), written atomically.
 """
 
-import hashlib
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -389,14 +388,6 @@ def source_witness(red, instance):
     return source_problem(red).witness_from_meta(instance_meta(instance))
 
 
-def _sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _metadata_bounds(red, img, instance, src_meta, witness):
     """The public claim's bounds at the value the source's metadata certifies, or None.
 
@@ -431,6 +422,7 @@ def reduce_to_file(red, instance, output, options, *, key_out=None, cert=None):
     """
     from reluhard.answer_key import key_path_for, make_key, source_meta, split_witnesses, write_key
     from reluhard.cards import claim_of
+    from reluhard.io.atomic import sha256_file
     from reluhard.io.instances import instance_sha256
     from reluhard.io.npz import save_training_set
 
@@ -461,7 +453,7 @@ def reduce_to_file(red, instance, output, options, *, key_out=None, cert=None):
     save_training_set(output, X, y, c, public)
     if key_out is not False and (witness is not None or removed):
         network = img.lift(witness).to_json() if witness is not None else None
-        key = make_key(training_set_file=output, training_set_sha256=_sha256_file(output), source_sha256=src_sha,
+        key = make_key(training_set_file=output, training_set_sha256=sha256_file(output), source_sha256=src_sha,
                        reduction=red.name, witness=witness, network=network, removed=removed)
         try:
             write_key(key_path_for(output) if key_out is None else key_out, key)

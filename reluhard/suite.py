@@ -41,7 +41,6 @@ scikit-learn's ``load_svmlight_file``; scikit-learn itself is not needed),
 never a dependency).
 """
 
-import hashlib
 import json
 import tempfile
 from fractions import Fraction
@@ -159,13 +158,7 @@ def _registered_relu_reductions():
 
 # ---------------------------------------------------------------- manifest
 
-def sha256_file(path):
-    """sha256 hex digest of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+from reluhard.io.atomic import sha256_file  # noqa: E402  (re-exported: reluhard.suite.sha256_file)
 
 
 def read_manifest(folder):
@@ -229,7 +222,7 @@ def _solve_row(red, inst, options, time_limit, family=None):
 def _build_row(folder, row, *, time_limit, log):
     from reluhard.io.instances import read_instance
     from reluhard.io.npz import load_training_set
-    from reluhard.pipeline import certified_options, certify, fit_and_check, reduce_to_file, solve_source
+    from reluhard.pipeline import certified_options, certify, fit_and_check, reduce_to_file
     from reluhard.reductions import get_reduction
 
     red = get_reduction(row["reduction"])

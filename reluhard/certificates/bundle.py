@@ -13,12 +13,12 @@ Paths are relative to the bundle's folder. Every file the bundle refers to
 (instance and proofs) is listed in ``files`` with its sha256.
 """
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
 from reluhard.errors import InstanceFormatError, ReluhardError
+from reluhard.io.atomic import sha256_file
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "CertificateError", "CertificateRefused", "file_sha256", "load_bundle", "write_bundle", "proof_name"]
 
@@ -36,12 +36,7 @@ class CertificateRefused(CertificateError):
     """The generator will not certify the requested claim (it is false, or a solver disagrees with its proof)."""
 
 
-def file_sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+file_sha256 = sha256_file  # the one file hash (reluhard.io.atomic)
 
 
 def proof_name(bundle_path, claim, index=None):

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..errors import OutputError
 
-__all__ = ["atomic_write", "guard_inputs", "note_input", "stale_temp_files", "STALE_AGE"]
+__all__ = ["atomic_write", "guard_inputs", "note_input", "stale_temp_files", "STALE_AGE", "sha256_file"]
 
 #: a temp file of a live process is only removed when older than this (seconds; pid reuse)
 STALE_AGE = 24 * 3600
@@ -171,3 +171,14 @@ def atomic_write(path, mode="w", *, encoding="utf-8", newline=None):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def sha256_file(path):
+    """sha256 hex digest of a file's bytes (read in 1 MiB blocks)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
