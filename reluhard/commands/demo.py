@@ -17,7 +17,7 @@ columns of the tables above:
   completeness loss      n + u: the loss of the network lifted from an optimal assignment (an upper bound on the minimum)
   soundness bound        the certified lower bound on the minimum loss: n if u = 0, else n + u / (1 + 3 min(B, u) + 4u/T^2)
   lift loss (exact)      the loss of that lifted network, recomputed in exact rationals (must equal n + u)
-  method                 exact = orthant enumeration (the proven minimum, 2^(n+1) convex solves); gd = gradient restarts (an upper bound)
+  method                 exact = branch-and-bound over the 2^(n+1) convex sign cells (the proven minimum, no theorem used); gd = gradient restarts (an upper bound)
   loss                   the total weighted square loss the method reached
   dual bound             a proven lower bound on the minimum loss from the method (exact: equal to its loss)
   proven                 whether the method proved its loss minimal
@@ -76,7 +76,7 @@ def conclusion(reports):
         proven, best = _minimum(rep)
         title = rep["instance"]
         if u == 0:
-            how = (f"exactly n = {n} (proved by exact enumeration)" if proven is not None and proven == n
+            how = (f"exactly n = {n} (proved by the exact sign-cell search)" if proven is not None and proven == n
                    else f"n = {n} by the theorem; the fits reached {float(best):.6g}" if best is not None else f"n = {n}")
             lines.append(f"  - the {title} formula (u = 0): its training set's minimum loss is {how},"
                          " attained by the network lifted from the planted assignment.")
