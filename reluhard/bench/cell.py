@@ -36,7 +36,6 @@ error, finished_at, host, reluhard_version
 import hashlib
 import json
 import math
-import signal
 import socket
 import time
 import traceback
@@ -203,7 +202,6 @@ def check_record(rec):
 
 # ---------------------------------------------------------------- isolation
 
-_CTX = None
 
 
 #: imported once by the fork server, so a cell's process starts warm (torch added when a torch cell runs)
@@ -211,37 +209,10 @@ _PRELOAD = ("reluhard.bench.cell", "reluhard.bench.algorithms", "reluhard.bench.
             "reluhard.solvers.sat", "scipy.optimize", "pysat.examples.rc2")
 
 
-def _context(preload=()):
-    global _CTX
-    if _CTX is None:
-        import multiprocessing as mp
-
-        methods = mp.get_all_start_methods()
-        current = mp.get_start_method(allow_none=True)
-        if current is not None and current not in methods:
-            # a loky worker's global start method is "loky", which a stdlib child cannot re-establish
-            mp.set_start_method("forkserver" if "forkserver" in methods else "spawn", force=True)
-        if "forkserver" in methods:
-            _CTX = mp.get_context("forkserver")
-            _CTX.set_forkserver_preload(list(_PRELOAD) + list(preload))
-        else:  # pragma: no cover - Windows / macOS without forkserver
-            _CTX = mp.get_context("spawn")
-    return _CTX
-
-
 def _has_torch():
     import importlib.util
 
     return importlib.util.find_spec("torch") is not None
-
-
-def _child(cell, conn, self_destruct):
-    if hasattr(signal, "alarm"):
-        signal.alarm(int(self_destruct))
-    try:
-        conn.send(run_bench_cell(cell))
-    finally:
-        conn.close()
 
 
 def run_bench_cell_isolated(cell):
@@ -259,29 +230,10 @@ def run_bench_cell_isolated(cell):
     limit = float(cell["time_limit"])
     if mp.current_process().daemon:  # e.g. a dask worker: no children allowed, run here
         return check_record(run_bench_cell(cell))
-    ctx = _context(tuple(cell.get("preload") or ()))
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(cell, send, math.ceil(limit) + 30), daemon=False)
+    from reluhard.sweep.cell import run_in_child
+
     t0 = time.perf_counter()
-    proc.start()
-    send.close()
-    rec, timed_out = None, False
-    try:
-        if recv.poll(limit):
-            try:
-                rec = recv.recv()
-            except EOFError:
-                rec = None
-        else:
-            timed_out = True
-    finally:
-        if proc.is_alive() and (timed_out or rec is None):
-            proc.kill()
-        proc.join(5)
-        if proc.is_alive():  # pragma: no cover
-            proc.kill()
-            proc.join()
-        recv.close()
+    rec, timed_out, code = run_in_child(run_bench_cell, cell, limit, preload=tuple(_PRELOAD) + tuple(cell.get("preload") or ()))
     if rec is None:
         rec = empty_bench_record(cell)
         rec["seconds"] = round(time.perf_counter() - t0, 4)
@@ -290,6 +242,6 @@ def run_bench_cell_isolated(cell):
             rec["error"] = f"Timeout: the cell exceeded {limit:g} s (budget {cell['budget']:g} s + grace) and was killed"
         else:
             rec["status"] = "error"
-            rec["error"] = f"WorkerDied: the cell's worker exited with code {proc.exitcode} before answering"
+            rec["error"] = f"WorkerDied: the cell's worker exited with code {code} before answering"
         rec = _plain(_finish(rec))
     return check_record(rec)

@@ -243,8 +243,11 @@ _PRELOAD = ("reluhard.sweep.cell", "reluhard.verify", "reluhard.pipeline", "relu
             "reluhard.solvers.sat", "reluhard.solvers.fit", "reluhard.solvers.relu_exact", "pysat.examples.rc2")
 
 
-def _context():
-    """forkserver where available (safe from threaded parents such as dask workers), else spawn."""
+def _context(preload=()):
+    """forkserver where available (safe from threaded parents such as dask workers), else spawn.
+
+    ``preload``: further modules the fork server imports when it starts (e.g. the bench cells').
+    """
     global _CTX
     if _CTX is None:
         import multiprocessing as mp
@@ -257,13 +260,13 @@ def _context():
             mp.set_start_method("forkserver" if "forkserver" in methods else "spawn", force=True)
         if "forkserver" in methods:
             _CTX = mp.get_context("forkserver")
-            _CTX.set_forkserver_preload(list(_PRELOAD))
+            _CTX.set_forkserver_preload(list(_PRELOAD) + list(preload))
         else:  # pragma: no cover - Windows / macOS without forkserver
             _CTX = mp.get_context("spawn")
     return _CTX
 
 
-def _child(cell, conn, self_destruct):
+def _child(run, cell, conn, self_destruct):
     # an orphaned child (its parent was killed) ends at once, and by itself at the latest
     from .watchdog import exit_with_parent
 
@@ -271,9 +274,43 @@ def _child(cell, conn, self_destruct):
     if hasattr(signal, "alarm"):
         signal.alarm(int(self_destruct))
     try:
-        conn.send(run_cell(cell))
+        conn.send(run(cell))
     finally:
         conn.close()
+
+
+def run_in_child(run, cell, limit, *, preload=()):
+    """``run(cell)`` in a fork-server child killed after ``limit`` seconds (the one cell isolation
+    of sweeps and benches; ``run`` must be a module-level function).
+
+    Returns
+    -------
+    (result, timed_out, exitcode) : the child's answer or None (killed at the limit, or it
+        died without answering), whether the limit was hit, the child's exit code.
+    """
+    ctx = _context(preload)
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(run, cell, send, math.ceil(limit) + 30), daemon=False)
+    proc.start()
+    send.close()
+    rec, timed_out = None, False
+    try:
+        if recv.poll(limit):
+            try:
+                rec = recv.recv()
+            except EOFError:
+                rec = None
+        else:
+            timed_out = True
+    finally:
+        if proc.is_alive() and (timed_out or rec is None):
+            proc.kill()
+        proc.join(5)
+        if proc.is_alive():  # pragma: no cover
+            proc.kill()
+            proc.join()
+        recv.close()
+    return rec, timed_out, proc.exitcode
 
 
 def run_cell_isolated(cell):
@@ -293,32 +330,10 @@ def run_cell_isolated(cell):
     if mp.current_process().daemon:
         # e.g. a dask worker under a nanny: multiprocessing refuses children here
         return _run_in_subprocess(cell, limit, t0)
-    ctx = _context()
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(cell, send, math.ceil(limit) + 30), daemon=False)
-    proc.start()
-    send.close()
-    rec = None
-    timed_out = False
-    try:
-        if recv.poll(limit):
-            try:
-                rec = recv.recv()
-            except EOFError:
-                rec = None
-        else:
-            timed_out = True
-    finally:
-        if proc.is_alive() and (timed_out or rec is None):
-            proc.kill()
-        proc.join(5)
-        if proc.is_alive():  # pragma: no cover
-            proc.kill()
-            proc.join()
-        recv.close()
+    rec, timed_out, code = run_in_child(run_cell, cell, limit)
     if rec is not None:
         return rec
-    return _failed(cell, t0, limit, timed_out, proc.exitcode)
+    return _failed(cell, t0, limit, timed_out, code)
 
 
 def _failed(cell, t0, limit, timed_out, code):
