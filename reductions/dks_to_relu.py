@@ -233,12 +233,17 @@ def _delta_from_cert(cert, C):
     return cert.get("delta")
 
 
-def params(G, raw):
-    """Validate options, read the certificate, and fix mu, lam, A exactly."""
-    if raw.get("variant") == "normalized":
-        from . import dks_to_relu_normalized
+def kappa_delta(G, raw):
+    """The instance data and the promise every dks-relu variant starts from.
 
-        return dks_to_relu_normalized.params(G, raw)
+    kappa from the option or the instance metadata, checked (2 <= kappa <= n);
+    delta from the option, else from the instance certificate (a YES
+    certificate gives the weakest NO promise 1/C(kappa,2)).
+
+    Returns
+    -------
+    (n, E, Adj, kappa, C, cert, delta, delta_source)
+    """
     n, E = edge_array(G)
     Adj = adjacency(n, E)
     meta = instance_meta(G)
@@ -265,6 +270,16 @@ def params(G, raw):
         raise InvalidParameterError(
             "dks-relu needs the NO promise delta (keyword delta=D; on the command line --delta D) or a graph with a certificate (e.g. from 'reluhard solve dks')"
         )
+    return n, E, Adj, kappa, C, cert, delta, source
+
+
+def params(G, raw):
+    """Validate options, read the certificate, and fix mu, lam, A exactly."""
+    if raw.get("variant") == "normalized":
+        from . import dks_to_relu_normalized
+
+        return dks_to_relu_normalized.params(G, raw)
+    n, E, Adj, kappa, C, cert, delta, source = kappa_delta(G, raw)
     deg = Adj.sum(axis=1)
     max_degree = int(deg.max()) if n else 0
     mode = raw["params"]

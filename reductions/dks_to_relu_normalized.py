@@ -51,8 +51,7 @@ import scipy.sparse as sp
 from reluhard.data import Network, TrainingSet, frac, frac_str
 from reluhard.errors import InvalidParameterError
 
-from reluhard.structures.cnf import instance_meta
-from reluhard.structures.graph import adjacency, check_vertex_set, edge_array, edges_in, pair_index, peel_to
+from reluhard.structures.graph import check_vertex_set, edges_in, pair_index, peel_to
 from .base import Bounds, Guarantee
 from . import dks_to_relu as plain
 
@@ -115,31 +114,9 @@ def anchor_weight(kappa, n_edges):
 
 def params(G, raw):
     """Validate options (kappa, delta as for the plain variant) and fix mu, A exactly."""
-    n, E = edge_array(G)
-    Adj = adjacency(n, E)
-    meta = instance_meta(G)
     if raw.get("params") not in (None, "proven") or any(raw.get(k) is not None for k in ("mu", "lam", "anchor")):
         raise InvalidParameterError("--variant normalized fixes its own parameters: drop --params/--mu/--lam/--anchor")
-    kappa = raw["kappa"] if raw["kappa"] is not None else plain._meta_kappa(meta)
-    if kappa is None:
-        raise InvalidParameterError("dks-relu needs --kappa K (the instance metadata names none)")
-    kappa = int(kappa)
-    if kappa < 2:
-        raise InvalidParameterError(f"--kappa must be >= 2, got {kappa}")
-    if kappa > n:
-        raise InvalidParameterError(f"--kappa {kappa} exceeds the number of vertices {n}")
-    C = comb(kappa, 2)
-    cert = plain._metadata_certificate(meta, kappa, n, Adj)
-    if raw["delta"] is not None:
-        delta, source = plain._check_delta(raw["delta"]), "flag --delta"
-    else:
-        delta, source = plain._delta_from_cert(cert, C), "instance certificate"
-        if delta is None and cert.get("max_edges") == C:
-            delta, source = Fraction(1, C), "YES certificate; weakest NO promise 1/C(kappa,2)"
-    if delta is None:
-        raise InvalidParameterError(
-            "dks-relu needs the NO promise delta: pass --delta D or use a graph with a certificate (e.g. from 'reluhard solve dks')"
-        )
+    n, E, Adj, kappa, C, cert, delta, source = plain.kappa_delta(G, raw)
     deg = Adj.sum(axis=1)
     max_degree = int(deg.max()) if n else 0
     mu = mu_needed(n, kappa, delta, max_degree)
