@@ -43,3 +43,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+def unsat_formula(n, m, seed0=0):
+    """The first unsatisfiable uniform random 3-CNF F(n, m) among seeds seed0, seed0 + 1, ... (CDCL decides)."""
+    from reluhard.generators.ksat import random_ksat
+    from reluhard.solvers.sat import solve_sat
+
+    for s in range(seed0, seed0 + 200):
+        f = random_ksat(n, m, k=3, seed=s)
+        if solve_sat(f)[0] is False:
+            return f
+    raise AssertionError("no unsatisfiable formula")

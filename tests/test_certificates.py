@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import n_cases
+from conftest import n_cases, unsat_formula
 from reluhard.certificates import CertificateRefused, certify_file, certify_instance, check_certificate, prove_min_unsat_at_least
 from reluhard.certificates import encodings as enc
 from reluhard.cli import main
@@ -27,20 +27,10 @@ def run(capsys, *argv):
     return code, out.out, out.err
 
 
-def _unsat(n, m, seed0=0):
-    from reluhard.solvers.sat import solve_sat
-
-    for s in range(seed0, seed0 + 200):
-        f = random_ksat(n, m, k=3, seed=s)
-        if solve_sat(f)[0] is False:
-            return f
-    raise AssertionError("no unsatisfiable formula")
-
-
 @pytest.fixture
 def unsat_cert(tmp_path):
     p = tmp_path / "phi.cnf"
-    write_cnf(p, _unsat(12, 80))
+    write_cnf(p, unsat_formula(12, 80))
     out = tmp_path / "phi.cert.json"
     certify_file(p, out, reduction="sat-relu", options={})
     return p, out
@@ -136,7 +126,7 @@ def test_hypergraph_colourability(tmp_path, capsys, name, colourable):
 
 
 def test_disjoint_blocks_sum(tmp_path):
-    f1, f2 = _unsat(8, 60, 0), _unsat(8, 60, 300)
+    f1, f2 = unsat_formula(8, 60, 0), unsat_formula(8, 60, 300)
     from pysat.formula import CNF
 
     union = CNF()
@@ -167,7 +157,7 @@ def test_disjoint_blocks_sum(tmp_path):
 def test_rejects_proof_for_a_different_formula(unsat_cert, tmp_path, capsys):
     p, out = unsat_cert
     other = tmp_path / "other.cnf"
-    write_cnf(other, _unsat(12, 80, 500))
+    write_cnf(other, unsat_formula(12, 80, 500))
     certify_file(other, tmp_path / "other.json")
     name = _bundle(out)["claims"]["min_unsat"]["blocks"][0]["proof"]["file"]
     (tmp_path / name).write_bytes((tmp_path / "other.min_unsat.drup.gz").read_bytes())
@@ -346,7 +336,7 @@ def test_checker_imports_no_solver(unsat_cert):
 
 def test_same_input_same_bundle(tmp_path):
     p = tmp_path / "phi.cnf"
-    write_cnf(p, _unsat(10, 70))
+    write_cnf(p, unsat_formula(10, 70))
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     certify_file(p, tmp_path / "a" / "c.json")

@@ -9,20 +9,10 @@ import pytest
 
 from reluhard.cli import main
 from reluhard.data import Network, exact_loss, float_loss
-from reluhard.generators.ksat import random_ksat
 from reluhard.io.dimacs import write_cnf
 from reluhard.verdicts import float_verdict, rationalise, soundness_verdict
+from conftest import unsat_formula
 from reluhard.verify import verify
-
-
-def _unsat(n, m, seed0=0):
-    from reluhard.solvers.sat import solve_sat
-
-    for s in range(seed0, seed0 + 200):
-        f = random_ksat(n, m, k=3, seed=s)
-        if solve_sat(f)[0] is False:
-            return f
-    raise AssertionError("no unsatisfiable formula")
 
 
 def test_rationalise_is_exact():
@@ -82,7 +72,7 @@ def test_soundness_verdict_exact_beats_tolerance():
 def test_forged_min_unsat_metadata_is_an_assumption(tmp_path, capsys):
     """A forged 'min_unsat' in the metadata line must not shrink the box: fit --method exact
     reports no proven optimum (dual bound) above the true optimum."""
-    f = _unsat(6, 45)
+    f = unsat_formula(6, 45)
     from reluhard.solvers.sat import min_unsat
 
     u = min_unsat(f)[0]
@@ -116,7 +106,7 @@ def test_forged_min_unsat_metadata_is_an_assumption(tmp_path, capsys):
 def test_untested_realizability_claim_is_inconclusive(tmp_path, capsys):
     """sat-krelu on an unsatisfiable formula above the SMT cutoff: only gd runs, so the claim
     'min loss > 0' is never tested and the verdict must not be ok."""
-    f = _unsat(8, 70)
+    f = unsat_formula(8, 70)
     p = tmp_path / "f.cnf"
     write_cnf(p, f)
     code = main(["verify", str(p), "--reduction", "sat-krelu", "--k", "2", "--restarts", "2", "--time-limit", "10", "--json"])
