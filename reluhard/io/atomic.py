@@ -38,13 +38,23 @@ STALE_AGE = 24 * 3600
 #: a temp file of a dead process is removed when older than this (seconds)
 DEAD_AGE = 5.0
 
-_GUARD = {"on": False, "inputs": set()}
+_GUARD = {"on": False, "inputs": set(), "written": set()}
 
 
 def guard_inputs(on=True):
-    """Turn the input guard on (and forget earlier inputs): targets equal to a read input are refused."""
+    """Turn the input guard on (and forget earlier inputs): targets equal to a read input are refused.
+
+    A file this run wrote itself and reads back (e.g. ``suite build`` certifying
+    the source it just wrote) is not an input: rewriting it stays allowed.
+    """
     _GUARD["on"] = bool(on)
     _GUARD["inputs"] = set()
+    _GUARD["written"] = set()
+
+
+def _file_id(path):
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
 def note_input(path):
@@ -52,9 +62,9 @@ def note_input(path):
     if not _GUARD["on"] or str(path) == "-":
         return
     with contextlib.suppress(OSError):
-        st = os.stat(path)
-        if stat.S_ISREG(st.st_mode):
-            _GUARD["inputs"].add((st.st_dev, st.st_ino))
+        fid = _file_id(path)
+        if fid is not None and fid not in _GUARD["written"]:
+            _GUARD["inputs"].add(fid)
 
 
 def _umask():
@@ -161,6 +171,9 @@ def atomic_write(path, mode="w", *, encoding="utf-8", newline=None):
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        if _GUARD["on"]:
+            with contextlib.suppress(OSError):
+                _GUARD["written"].add(_file_id(path))
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

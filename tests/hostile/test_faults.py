@@ -271,3 +271,26 @@ def test_results_binary_file_is_a_typed_error(tmp_path):
         read_records(path)
     path.write_text(json.dumps({"cell_id": "a"}) + "\n")
     assert read_records(path)[0] == [{"cell_id": "a"}]
+
+
+def test_a_file_the_run_wrote_is_not_an_input(tmp_path):
+    """The input guard refuses to overwrite what a command read, but not what it wrote and read back."""
+    from reluhard.io.atomic import atomic_write, guard_inputs, note_input
+    from reluhard.errors import OutputError
+
+    src, own = tmp_path / "in.txt", tmp_path / "own.txt"
+    src.write_text("x\n")
+    guard_inputs(True)
+    try:
+        note_input(src)
+        with pytest.raises(OutputError):
+            with atomic_write(src) as fh:
+                fh.write("y\n")
+        with atomic_write(own) as fh:
+            fh.write("1\n")
+        note_input(own)  # read back what this run wrote
+        with atomic_write(own) as fh:
+            fh.write("2\n")
+        assert own.read_text() == "2\n" and src.read_text() == "x\n"
+    finally:
+        guard_inputs(False)
