@@ -227,6 +227,9 @@ class ExactPolicy:
     cell_bound_claim : str or None
         The claim the reduction's ``cell_bound`` comes from (recorded as the
         exact fit's ``pruned_by``).
+    fitter_options : dict
+        Keywords the exact fitter gets on this data (e.g. ``{"orthant": True}``:
+        the data are sign-cell decomposable, whatever their width).
     """
 
     method: str
@@ -235,6 +238,7 @@ class ExactPolicy:
     limit: int
     pruned_limit: Optional[int] = None
     cell_bound_claim: Optional[str] = None
+    fitter_options: dict = field(default_factory=dict)
 
     def finishes(self, ts, *, pruned=False, pruned_limit=None):
         limit = self.limit if not pruned else (pruned_limit if pruned_limit is not None else self.pruned_limit or self.limit)

@@ -328,7 +328,8 @@ def _n_vars_of(ts):
 #: design note) - by default the theorem-free branch-and-bound (solvers/relu_bnb.py), with
 #: ``--prune`` orthant enumeration pruned by :func:`cell_lower_bounds`; the sweep policy runs it
 #: to n = 8 unpruned and to n = 13 pruned (conventions §11)
-EXACT = ExactPolicy(method="exact", size_name="n", size=_n_vars_of, limit=8, pruned_limit=13, cell_bound_claim="claim (★)")
+EXACT = ExactPolicy(method="exact", size_name="n", size=_n_vars_of, limit=8, pruned_limit=13, cell_bound_claim="claim (★)",
+                    fitter_options={"orthant": True})
 
 
 def tight_witness(cnf, p, assignment):

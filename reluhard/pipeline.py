@@ -201,9 +201,7 @@ def exact_fitter(red, method, *, prune=False):
     policy = None if red is None else red.exact
     cell_bound = None if red is None else red.cell_bound
     name = policy.method if (method == "exact" and policy is not None) else method
-    kw = {}
-    if name == "exact" and policy is not None:
-        kw["orthant"] = True  # the reduction declares sign-cell data: the exact fitter's cell search applies
+    kw = {} if policy is None or name != policy.method else dict(policy.fitter_options)
     if method in ("exact", "orthant") or (policy is not None and name == policy.method):
         kw["prune"] = bool(prune)
         if prune:
