@@ -135,7 +135,8 @@ def test_dual_verdict_gap_resolution():
     # a dual bound within its slack below a tight claim confirms it only when the slack is negligible next to the gap
     assert dual_verdict(10 - 1e-7, Fraction(10), 1e-6, gap=Fraction(1, 4)) is True
     assert dual_verdict(10 - 1e-7, Fraction(10), 1e-6) is None
-    slack = float(GAP_RESOLUTION) * 0.25
-    assert dual_verdict(10 - 1e-7, Fraction(10), slack * 1.01, gap=Fraction(1, 4)) is None  # just over the resolution
-    assert dual_verdict(10 - 1e-7, Fraction(10), slack * 0.99, gap=Fraction(1, 4)) is True
+    # literal numbers (not derived from the constant), so changing GAP_RESOLUTION either way fails here
+    assert GAP_RESOLUTION == Fraction(1, 1000)
+    assert dual_verdict(10 - 1e-7, Fraction(10), 2.6e-4, gap=Fraction(1, 4)) is None  # just over 1/1000 of the gap
+    assert dual_verdict(10 - 1e-7, Fraction(10), 2.4e-4, gap=Fraction(1, 4)) is True
     assert dual_verdict(9.0, Fraction(10), 5.5, gap=Fraction(1)) is None  # the case: tolerance exceeds the gap
