@@ -390,31 +390,23 @@ def read_input(path, kind):
 
 
 @contextmanager
-def progress(desc, *, quiet=False, total=None, unit="step"):
-    """A tqdm bar on stderr while long work runs, only on a terminal and not
-    with ``--quiet``. Yields an ``update(n=1)`` callable (a no-op when off).
+def progress(desc=None, *, quiet=False, total=None, unit="step", time_limit=None):
+    """Show progress of the work inside this block on stderr: only on a terminal and not with ``--quiet``
+    (``--json`` goes to stdout and stays clean). Yields an ``update(n=1)`` callable (a no-op when off).
 
-    Without ``total`` the bar is a status line ("DESC: running, started ...")
-    shown for the whole call and cleared at the end. No background thread
-    refreshes it: the solvers fork time-limited subprocesses, and a thread
-    holding the stderr lock at fork time could deadlock the child.
+    The block's own line is ``desc`` with ``total`` units, or timed against ``time_limit`` seconds, or
+    elapsed time only; ``desc=None`` opens no line of its own. The library's tasks (gradient restarts,
+    sign cells of the exact search, z3 sign patterns, the fits of ``verify``) add their lines below
+    (:mod:`reluhard.progress`).
     """
-    if quiet or not sys.stderr.isatty():
-        yield lambda n=1: None
-        return
-    try:
-        from tqdm import tqdm
-    except ImportError:  # progress is optional: tqdm comes with reluhard[sweep]
-        yield lambda n=1: None
-        return
-    import time
+    from reluhard.progress import display, task
 
-    fmt = None if total else "{desc}: running since " + time.strftime("%H:%M:%S") + " (Ctrl-C stops it)"
-    bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, bar_format=fmt)
-    try:
-        yield bar.update
-    finally:
-        bar.close()
+    with display(enabled=not quiet and sys.stderr.isatty()):
+        if desc is None:
+            yield lambda n=1: None
+            return
+        with task(desc, total=total, unit=unit, time_limit=time_limit) as t:
+            yield t.advance
 
 
 # --------------------------------------------------------------------------- JSON

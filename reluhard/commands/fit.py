@@ -86,7 +86,9 @@ def run(args):
     name, extra = exact_fitter(file_reduction(meta), args.method, prune=args.prune)
     kw.update(extra)
     fitter = get_fitter(name)
-    with progress(f"fit {args.method}", quiet=args.quiet):
+    # the fit's own line runs against --time-limit; gd adds its restarts, exact its sign cells, smt its patterns
+    with progress(f"fit {args.method} ({name})" if name != args.method else f"fit {args.method}", quiet=args.quiet,
+                  time_limit=args.time_limit):
         res = fitter((X, y, c, meta), **offered(fitter, kw))
     out = res.to_json()
     out["answer_key"] = args.key

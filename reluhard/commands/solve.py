@@ -116,7 +116,9 @@ def run(args):
 
     kind = {"sat": "cnf", "dks": "graph", "colouring": "hypergraph"}[args.problem]
     inst = read_input(args.input, kind)
-    with progress(f"solve {args.problem}", quiet=args.quiet):
+    what = {"sat": "solve sat (CDCL, then RC2 MaxSAT)", "dks": "solve dks (exact densest subgraph)",
+            "colouring": "solve colouring (SAT)"}[args.problem]
+    with progress(what, quiet=args.quiet, time_limit=args.time_limit):
         if args.problem == "sat":
             out = solve_sat_json(inst, time_limit=args.time_limit)
         elif args.problem == "dks":
