@@ -27,7 +27,7 @@ columns of the tables above:
 
 def add_arguments(p):
     p.add_argument("--n", type=count(3, "--n"), default=8, metavar="N",
-                   help="variables of both formulas (exact enumeration is 2^(n+1) convex solves, so keep n <= 12) (default: 8)")
+                   help="variables of both formulas (the exact search may visit all 2^(n+1) sign cells, so keep n <= 12) (default: 8)")
     add_seed(p, 1, "formulas and gradient restarts")
     add_json(p)
     add_quiet(p)

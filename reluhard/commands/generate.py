@@ -205,11 +205,17 @@ def _blocks_arguments(p):
     p.add_argument("kind", choices=("no", "yes", "quiet", "tightness"),
                    help="no: random blocks certified UNSAT by RC2 (u >= gamma m); yes / quiet: planted / quiet-planted twin; "
                         "tightness: all 8 sign patterns on every triple of each v-variable block")
-    p.add_argument("-n", type=int, required=True, help="number of variables (tightness: number of blocks)")
-    p.add_argument("--ratio", type=float, default=4.26, help="clauses per variable inside each block (default 4.26)")
-    p.add_argument("--block-n", type=int, default=20, help="variables per block (default 20; tightness: v, default 3)")
-    p.add_argument("--gamma", type=float, default=None, help="NO: every block has u_b >= gamma m_b, so u >= gamma m")
-    p.add_argument("--max-occurrence", type=int, default=None, metavar="B", help="occurrence bound inside each block")
+    from ._common import count, positive_number, probability
+
+    p.add_argument("-n", type=count(1, "-n"), required=True, help="number of variables (tightness: number of blocks)")
+    p.add_argument("--ratio", type=positive_number, default=4.26, metavar="R",
+                   help="clauses per variable inside each block (default: 4.26)")
+    p.add_argument("--block-n", type=count(1, "--block-n"), default=20, metavar="K",
+                   help="variables per block (default: 20; tightness: v, default 3)")
+    p.add_argument("--gamma", type=probability, default=None, metavar="G",
+                   help="NO: every block has u_b >= gamma m_b, so u >= gamma m (default: the generator's)")
+    p.add_argument("--max-occurrence", type=count(1, "--max-occurrence"), default=None, metavar="B",
+                   help="occurrence bound inside each block")
     _seed_argument(p)
 
 
@@ -235,8 +241,11 @@ def _family_arguments(p):
 
     p.add_argument("name", metavar="NAME", help="an instance family as sweeps and the suite name it: " + ", ".join(FAMILY_REGISTRY.names()))
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a family parameter (repeatable)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (non-negative int); drawn and recorded if omitted")
-    p.add_argument("-o", "--output", required=True, help="output file")
+    from ._common import seed_value
+
+    p.add_argument("--seed", type=seed_value, default=None, metavar="S",
+                   help="random seed (non-negative integer); drawn and recorded if omitted")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, written atomically")
 
 
 def _family_build(args, seed):
