@@ -2,7 +2,6 @@
 help texts explain each reduction's own values, every command validates its numbers, reduce says what it
 wrote, sweep shows no progress off a terminal, and the test suite keeps one full-mode switch."""
 
-import argparse
 import importlib
 import re
 from pathlib import Path
@@ -24,8 +23,10 @@ def _run(capsys, *argv):
     return code, out.out, out.err
 
 
-def _groups(parser):
-    return {g.title: g for g in parser._action_groups}
+def _walk(parser):
+    from test_cli_conventions import _parsers
+
+    return _parsers(parser)
 
 
 def test_a_shared_choice_is_explained_per_reduction_not_with_another_reductions_meaning():
@@ -38,14 +39,6 @@ def test_a_shared_choice_is_explained_per_reduction_not_with_another_reductions_
         assert "--variant plain|normalized" in sections[name], name
         assert "gap:" not in sections[name] and "anchor weight T^2" not in sections[name], name
     assert "c + delta C(kappa,2)" in sections["dks-relu"] and "realizability" in sections["sat-krelu"]
-
-
-def _walk(parser, path=()):
-    yield path, parser
-    for a in parser._actions:
-        if isinstance(a, argparse._SubParsersAction):
-            for name, sp in a.choices.items():
-                yield from _walk(sp, path + (name,))
 
 
 @pytest.mark.parametrize("command", [importlib.import_module(f"reluhard.commands.{m}").NAME for m in COMMANDS])
