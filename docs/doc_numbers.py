@@ -179,19 +179,6 @@ def all8_min_t2_100():
     return _frac(_exact_min(_all8_verify(100)))
 
 
-@number("demo.n8.unsat.bound")
-def demo_unsat_bound():
-    """The certified bound of the demo's unsatisfiable formula (``reluhard demo``, n = 8, seed 1)."""
-    from reluhard.commands.demo import demo_instances
-    from reluhard.reductions import get_reduction
-    from reluhard.solvers.sat import min_unsat
-
-    (_, _), (_, unsat) = demo_instances(8, 1)
-    u, _ = min_unsat(unsat)
-    img = get_reduction("sat-relu").apply(unsat, min_unsat=u)
-    return _frac(img.bounds(min_unsat=u).soundness)
-
-
 @lru_cache(maxsize=None)
 def _sweep_spec():
     from reluhard.sweep.grid import load_spec
