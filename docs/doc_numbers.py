@@ -23,8 +23,8 @@ Marker syntax (Markdown; the markers are HTML comments, invisible when rendered)
 2. **A command transcript**: the fenced block right after a line ``<!-- session -->``
    (``<!-- session slow -->``: only with ``--full``) holds ``$ command`` lines, each
    followed by its output. The commands run in order in one fresh temporary
-   directory, through a shell whose PATH starts with this Python's ``bin``
-   (so ``reluhard`` is the installed one). ``$ cat FILE`` of a file that does not
+   directory (holding a copy of ``docs/examples/``), through a shell whose PATH
+   starts with this Python's ``bin`` (so ``reluhard`` is the installed one). ``$ cat FILE`` of a file that does not
    exist yet *writes* the shown text to FILE: the transcript is the source of its
    own input files. In the shown output a line ``...`` stands for any number of
    lines, and timing fields are masked (:data:`MASKS`: the seconds column of the
@@ -193,15 +193,39 @@ def sweep_cells():
     return str(len(list(expand_cells(_sweep_spec()))))
 
 
-@number("sweep_3sat.violations", slow=True)
-def sweep_violations():
-    """Runs the README sweep (docs/examples/sweep_3sat.toml, 2 jobs) and counts its violated cells."""
+@lru_cache(maxsize=None)
+def _readme_sweep():
+    """The README sweep (docs/examples/sweep_3sat.toml, 2 jobs): its records, latest per cell."""
     from reluhard.sweep.grid import expand_cells
     from reluhard.sweep.runner import run_sweep
+    from reluhard.sweep.table import latest_by_cell, read_records
 
     with tempfile.TemporaryDirectory(prefix="reluhard-docs-sweep-") as tmp:
-        summary = run_sweep(expand_cells(_sweep_spec()), Path(tmp) / "results.jsonl", jobs=2, progress=False)
-    return str(summary["status_counts"].get("violated", 0))
+        out = Path(tmp) / "results.jsonl"
+        run_sweep(expand_cells(_sweep_spec()), out, jobs=2, progress=False)
+        return tuple(latest_by_cell(read_records(out)[0]))
+
+
+@number("sweep_3sat.violations", slow=True)
+def sweep_violations():
+    return str(sum(1 for r in _readme_sweep() if r["status"] == "violated"))
+
+
+@number("sweep_3sat.spearman", slow=True)
+def sweep_spearman():
+    """Spearman rho between loss gap and u over the README sweep, as `reluhard report` rounds it to 2 digits."""
+    from reluhard.sweep.report import correlations
+
+    return f"{correlations(list(_readme_sweep()))['sat-relu']['spearman']:.2f}"
+
+
+@number("hostile.cases")
+def hostile_cases():
+    """The cases of the generated hostile-input corpus (tests/hostile/corpus.py)."""
+    spec = importlib.util.spec_from_file_location("_docs_hostile_corpus", ROOT / "tests" / "hostile" / "corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return str(len(mod.cases()))
 
 
 @lru_cache(maxsize=None)
@@ -230,7 +254,7 @@ def _suite_row(row_id):
 
 @number("suite.*", slow=True)
 def suite_value(rest):
-    """``suite.ROW.FIELD``: points, features (thousands separated), u (the certified optimum),
+    """``suite.ROW.FIELD``: points, features, m (clauses, sat-relu rows; thousands separated), u (the certified optimum),
     u_percent (u / m in %, sat-relu rows), npz_mib (the .npz size, 2 significant digits)."""
     row_id, field = rest.rsplit(".", 1)
     row = _suite_row(row_id)
@@ -240,6 +264,8 @@ def suite_value(rest):
         return f"{row['n_features']:,}"
     if field == "u":
         return f"{row['combinatorial']['optimum']:,}"
+    if field == "m":
+        return f"{row['n_clauses']:,}"
     if field == "u_percent":
         return f"{100 * row['combinatorial']['optimum'] / row['n_clauses']:.2f}"
     if field == "npz_mib":
@@ -378,6 +404,9 @@ def check_file(path, *, full=False, write=False, root=ROOT):
 
     new = INLINE.sub(inline, new)
     workdir = Path(tempfile.mkdtemp(prefix="reluhard-docs-"))
+    import shutil
+
+    shutil.copytree(DOCS / "examples", workdir / "docs" / "examples")  # transcripts may name docs/examples/...
 
     def session(m):
         indent, kind, slow, cmd, fence, body = m.groups()

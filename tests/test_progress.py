@@ -171,3 +171,10 @@ def test_no_progress_with_quiet_or_off_a_terminal(inputs, tmp_path, argv, tty):
     assert err == b""
     if "--json" in argv:
         assert json.loads(out)
+
+
+def test_demo_on_a_terminal_counts_its_formulas_and_prints_its_tables_between_the_lines(tmp_path):
+    code, out, tty = _cli(["demo", "--n", "4"], tmp_path)
+    assert code == 0, tty
+    assert b"demo: " in tty and b"/2 formula" in tty and b"sat-relu: fits" in tty
+    assert out.count("== ") == 2 and "what this shows" in out  # the tables on stdout, whole
