@@ -273,11 +273,37 @@ def suite_value(rest):
     raise KeyError(f"no suite field {field!r}")
 
 
-@number("datasets.make_sat_relu.20000.no.points", slow=True)
-def make_sat_relu_points():
+@lru_cache(maxsize=None)
+def _make_sat_relu(n, kind):
     from reluhard.datasets import make_sat_relu
 
-    return f"{make_sat_relu(20000, 4.26, kind='no', seed=1).data.shape[0]:,}"
+    return make_sat_relu(n, 4.26, kind=kind, seed=1)
+
+
+def _sci(x, digits=2):
+    """8.4·10⁻¹⁰ (two significant digits, Unicode exponent)."""
+    mant, exp = f"{float(x):.{digits - 1}e}".split("e")
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return f"{mant}·10{str(int(exp)).translate(sup)}"
+
+
+@number("datasets.make_sat_relu.*", slow=True)
+def make_sat_relu_value(rest):
+    """``datasets.make_sat_relu.N.KIND.FIELD`` of ``make_sat_relu(N, 4.26, kind=KIND, seed=1)``: points,
+    u (certified min #falsified), B (max occurrence), eps (the normalised gap), eps_n (eps (n+1))."""
+    n, kind, field = rest.split(".")
+    ds = _make_sat_relu(int(n), kind)
+    if field == "points":
+        return f"{ds.data.shape[0]:,}"
+    if field == "u":
+        return str(ds.certificate["min_unsat"])
+    if field == "B":
+        return str(ds.meta["max_occurrence"])
+    if field == "eps":
+        return _sci(Fraction(ds.meta["eps"]))
+    if field == "eps_n":
+        return _sci(Fraction(ds.meta["eps"]) * (int(n) + 1))
+    raise KeyError(f"no make_sat_relu field {field!r}")
 
 
 # ----------------------------------------------------------------------------- plug-ins
