@@ -120,3 +120,21 @@ def test_formats_doc_has_the_npz_section_the_readme_points_to():
     for word in ("load_training_set", "scipy.sparse.load_npz", "meta", "sample_weight"):
         assert word in section, word
     assert "docs/formats.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_solve_sat_output_says_how_to_use_the_u_it_recorded(tmp_path, capsys):
+    """'certificate written' followed by reduce's 'use an instance with a certificate' read as a contradiction:
+    the recorded u is an assumption for bounds, and solve says what to pass instead."""
+    from conftest import unsat_formula
+
+    cnf, out_cnf = tmp_path / "u.cnf", tmp_path / "u2.cnf"
+    write_cnf(cnf, unsat_formula(5, 40))
+    code, out, err = _run(capsys, "solve", "sat", cnf, "-o", out_cnf)
+    assert code == 0
+    hint = re.search(r"pass (--min-unsat \d+) to 'reluhard reduce'", out)
+    assert hint, out
+    code, _, err = _run(capsys, "reduce", "sat-relu", out_cnf, "--variant", "gap", "-o", tmp_path / "t.npz")
+    assert code == 2 and "--min-unsat" in err
+    code, _, err = _run(capsys, "reduce", "sat-relu", out_cnf, "--variant", "gap", *hint.group(1).split(),
+                        "-o", tmp_path / "t.npz")
+    assert code == 0, err
