@@ -50,6 +50,9 @@ Marker syntax (Markdown; the markers are HTML comments, invisible when rendered)
    unless a word near it makes it a setting (:data:`SETTING`: "default", "budget",
    "time limit", ...) or it is in a code span (`--time-limit 10`).
    ``--list-measured`` prints every measured value with its provenance.
+
+``--write`` replaces a stale inline value by the code's, and a changed transcript
+block by the whole new output (re-insert any ``...`` elisions by hand).
 """
 
 import argparse
