@@ -25,7 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from reluhard import verdicts
+from reluhard import progress, verdicts
 from reluhard.data import exact_loss, float_loss, frac_str
 from reluhard.errors import BudgetExhausted, InvalidParameterError, ReluhardError
 
@@ -79,8 +79,10 @@ def solve_source(red, instance, *, options=None, time_limit=60.0, oracle_kwargs=
     """Run the source problem's oracle once: a :class:`~reluhard.solvers.base.CombinatorialResult`."""
     from reluhard.solvers.base import get_oracle
 
-    oracle = get_oracle(source_problem(red).oracle)
-    return oracle(instance, time_limit=time_limit, **oracle_keywords(red, dict(options or {}), oracle_kwargs))
+    src = source_problem(red)
+    oracle = get_oracle(src.oracle)
+    with progress.task(f"source side: {src.problem}", time_limit=time_limit):
+        return oracle(instance, time_limit=time_limit, **oracle_keywords(red, dict(options or {}), oracle_kwargs))
 
 
 def certified_options(red, options, cert):
@@ -282,7 +284,9 @@ def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, pru
     k = img.params.get("k", 1)
     fits = {}
     sound_ok, dual_ok, decode_ok, real_ok = [], [], [], []
+    bar = progress.start(f"{red.name}: fits", total=len(methods), unit="method")
     for method in methods:
+        bar.advance(0 if method == methods[0] else 1, postfix=f"now {method}")
         name, extra_kw = exact_fitter(img, method, prune=prune)
         fitter = get_fitter(name)
         kw = dict(k=k, time_limit=time_limit, seed=seed, starts=starts, restarts=restarts, **extra_kw)
@@ -333,6 +337,7 @@ def fit_and_check(cz, *, methods=None, time_limit=60.0, restarts=30, seed=0, pru
         if method not in ("gd",) and not res.complete:
             inconclusive.append(f"{method}: {res.status}")
         fits[method] = entry
+    bar.close()
     if bounds.soundness is not None:  # the structured starts are points too: none may lie below the bound
         sound_ok.extend(v for v in (verdicts.soundness_verdict(ts, w, bounds.soundness, tol=_tol(bounds.soundness))[0]
                                     for w in starts[:20]) if v is not None)

@@ -98,12 +98,13 @@ class CheckReport:
                 "seconds": round(self.seconds, 3)}
 
     def format(self):
-        head = (f"{self.reduction}: {self.instances} instances, "
+        head = (f"{self.reduction}: {self.instances} instances; properties checked (times), failed or not: "
                 + ", ".join(f"{k} x{v}" for k, v in self.checked.items() if v)
                 + (f"; {self.inconclusive} inconclusive (a solver hit its limit)" if self.inconclusive else ""))
         if self.ok:
             return head + "\nno counterexample found"
-        return head + "\n" + "\n".join(f.format() for f in self.failures)
+        return (head + f"\n{len(self.failures)} propert{'y' if len(self.failures) == 1 else 'ies'} refuted, "
+                "each with its (shrunk) counterexample:\n" + "\n".join(f.format() for f in self.failures))
 
 
 # ---------------------------------------------------------------- instances by source kind

@@ -12,6 +12,7 @@ from scipy.optimize import minimize
 
 from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
+from reluhard import progress
 from reluhard.seeding import as_generator, check_seed
 from reluhard.threads import limit_blas_threads
 
@@ -130,6 +131,7 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
     interrupted = False
     # a claim over a weight ball (meta "ball", e.g. dks-relu --variant normalized): fits are projected into it
     ball = meta.get("ball") if k == 1 and isinstance(meta.get("ball"), dict) else None
+    bar = progress.start("gd restarts", total=len(inits), unit="start")
     for W0, a0 in inits:
         if deadline is not None and time.perf_counter() > deadline and done > 0:
             complete = False
@@ -141,11 +143,13 @@ def fit_gd(data, *, k=1, restarts=20, time_limit=None, seed=0, starts=(), meta=N
         done += 1
         if L < best[0]:
             best = (L, W, a)
+        bar.advance(1, postfix=f"best loss {best[0]:.6g}")
         if hit:
             complete, interrupted = False, True
             break
         if target is not None and best[0] <= float(target) + 1e-12 * max(1.0, abs(float(target))):
             break
+    bar.close()
     L, W, a = best
     net = Network(W, a)
     return FitResult(

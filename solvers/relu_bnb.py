@@ -44,6 +44,7 @@ from scipy.optimize import minimize
 
 from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
+from reluhard import progress
 from reluhard.threads import limit_blas_threads
 
 from ._loss import best_single_start, loss_only
@@ -175,6 +176,8 @@ def fit_bnb(data, *, time_limit=None, starts=(), meta=None, box=None, seed=None,
     nodes = leaves = pruned = 0
     dual = np.inf  # least bound over pruned nodes and solved leaves
     complete = True
+    # progress: a node closed at depth t (leaf, pruned or empty) settles 2^(p - t) of the 2^p sign cells
+    bar = progress.start("exact: sign cells settled", total=1 << p, unit="cell")
     while stack:
         if (time_limit is not None and time.perf_counter() - t0 > time_limit) or (max_nodes is not None and nodes >= max_nodes):
             complete = False
@@ -183,6 +186,7 @@ def fit_bnb(data, *, time_limit=None, starts=(), meta=None, box=None, seed=None,
         out = solve(sign, w0)
         nodes += 1
         if out is None:
+            bar.advance(1 << (p - depth))
             continue  # empty region
         w, F, lb = out
         if depth == p:  # a leaf: the convex cell problem itself
@@ -196,10 +200,12 @@ def fit_bnb(data, *, time_limit=None, starts=(), meta=None, box=None, seed=None,
             if L < best_L:
                 best_L, best_w = L, w
             dual = min(dual, lb)
+            bar.advance(1, postfix=f"{nodes} nodes, best loss {best_L:.6g}")
             continue
         if lb >= best_L - tol * max(1.0, abs(best_L)):
             pruned += 1
             dual = min(dual, lb)
+            bar.advance(1 << (p - depth), postfix=f"{nodes} nodes, best loss {best_L:.6g}")
             continue
         j = order[depth]
         first = 1 if w[cols[j]] >= 0 else -1
@@ -207,6 +213,7 @@ def fit_bnb(data, *, time_limit=None, starts=(), meta=None, box=None, seed=None,
             child = sign.copy()
             child[j] = sgn
             stack.append((child, depth + 1, w))
+    bar.close()
     rigorous = B is not None and complete
     dual_out = min(dual, best_L) if rigorous and np.isfinite(best_L) else None
     proven = rigorous and dual_out is not None

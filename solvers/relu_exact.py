@@ -29,6 +29,7 @@ from scipy.optimize import minimize
 
 from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
+from reluhard import progress
 from reluhard.threads import limit_blas_threads
 
 from ._loss import best_single_start, loss_only
@@ -185,6 +186,7 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
     solved = pruned = 0
     complete = True
     rigorous = B is not None
+    bar = progress.start("orthant cells", total=n_cells, unit="cell")
     for idx in order:
         if cell_lb is not None and cell_lb[idx] >= best_L - 1e-12:
             # every remaining cell has bound >= incumbent
@@ -205,6 +207,7 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
         sp_[p] = True
         clo[sp_ & splus] = np.maximum(clo[sp_ & splus], 0.0)
         chi[sp_ & sminus] = np.minimum(chi[sp_ & sminus], 0.0)
+        bar.advance(1, postfix=f"best loss {best_L:.6g}")
         if (clo > chi).any():
             solved += 1
             continue  # empty cell ∩ box
@@ -224,6 +227,7 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
         solved += 1
         if L_true < best_L:
             best_L, best_w = L_true, w
+    bar.close()
     if not np.isfinite(dual) or not rigorous:
         dual_out = None
     else:

@@ -7,6 +7,7 @@ once per occurrence), 0 iff the formula is satisfiable.
 
 import time
 
+from reluhard import progress
 from reluhard.errors import BudgetExhausted, InvalidParameterError
 
 from ._timeout import Budget
@@ -73,9 +74,11 @@ def min_unsat(cnf, *, time_limit=None):
         raise InvalidParameterError("formula has an empty clause; min #falsified is not defined for this reduction input")
     n = int(cnf.nv)
     budget = Budget(time_limit)
+    progress.note("CDCL: is the formula satisfiable?")
     status, model = budget.run(solve_sat, cnf, what="CDCL")
     if status:
         return 0, model
+    progress.note("unsatisfiable; RC2 minimises the falsified clauses")
     return budget.run(_rc2, [list(c) for c in cnf.clauses], n, what="RC2")
 
 

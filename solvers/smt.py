@@ -41,6 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from reluhard.data import Network, TrainingSet
+from reluhard import progress
 from reluhard.errors import InvalidParameterError, ReductionCheckFailed
 
 from .base import FitResult, as_problem, require
@@ -248,7 +249,9 @@ def fit_smt(data, *, k=None, time_limit=None, seed=0, symmetry=True, skip_proved
         patterns.append({"positives": None, "status": "unsat", "reason": "two equal points with different labels"})
         statuses.append("unsat")
     else:
+        bar = progress.start("z3 sign patterns", total=k + 1, unit="pattern")
         for n_pos in range(k, -1, -1):
+            bar.advance(0 if n_pos == k else 1, postfix=f"checking {n_pos} positive output weight(s)")
             if n_pos in skip:
                 patterns.append({"positives": n_pos, "status": "skipped", "reason": skip[n_pos]})
                 continue
@@ -269,6 +272,7 @@ def fit_smt(data, *, k=None, time_limit=None, seed=0, symmetry=True, skip_proved
                     raise ReductionCheckFailed("z3 model fails the exact re-check", counterexample=cand)
                 net = cand
                 break
+        bar.close()
     extra = {"patterns": patterns, "symmetry_breaking": bool(symmetry)}
     dt = time.perf_counter() - t0
     if net is not None:

@@ -19,7 +19,7 @@ def _run(capsys, *argv):
 
 @pytest.mark.parametrize(
     "extra",
-    [[], ["--planted"], ["--planted", "--quiet"], ["--max-occurrence", "9"], ["--max-occurrence", "9", "--planted"], ["--distinct"]],
+    [[], ["--planted"], ["--planting", "quiet"], ["--max-occurrence", "9"], ["--max-occurrence", "9", "--planted"], ["--distinct"]],
 )
 def test_generate_ksat_is_deterministic_and_readable(tmp_path, capsys, extra):
     a, b = tmp_path / "a.cnf", tmp_path / "b.cnf"
@@ -31,7 +31,7 @@ def test_generate_ksat_is_deterministic_and_readable(tmp_path, capsys, extra):
     meta = info["meta"]
     assert cnf.nv == 40 and len(cnf.clauses) == 100 and meta["seed"] == 5
     clauses = np.array(cnf.clauses)
-    if "--planted" in extra:
+    if "--planted" in extra or "--planting" in extra:
         sigma = np.sign(meta["certificate"]["assignment"])
         assert (sigma[np.abs(clauses) - 1] == np.sign(clauses)).any(axis=1).all()
     if "--max-occurrence" in extra:
@@ -119,7 +119,9 @@ def test_generate_hypergraph(tmp_path, capsys, args, n, m):
     [
         (["generate", "ksat", "-n", 2, "-m", 3], "n_vars >= k"),
         (["generate", "ksat", "-n", 10, "-m", 40, "--max-occurrence", 3], "infeasible"),
-        (["generate", "ksat", "-n", 10, "-m", 4, "--quiet"], "planted"),
+        (["generate", "ksat", "-n", 10, "-m", 4, "--quiet"], "--planting quiet"),
+        (["generate", "ksat", "-n", 10, "-m", 4, "--planted", "--planting", "none"], "contradicts"),
+        (["generate", "ksat", "-n", 10, "-m", 4, "--planting", "planted", "--quiet"], "contradicts"),
         (["generate", "ksat", "-n", 10, "-m", 4, "--seed", -3], "seed"),
         (["generate", "graph", "-n", 10, "-p", 1.5], "[0, 1]"),
         (["generate", "graph", "-n", 5, "-p", 0.5, "--plant-clique", 6], "kappa"),
@@ -177,3 +179,24 @@ def test_big_generate_reads_back(tmp_path, capsys):
     code, _, _ = _run(capsys, "generate", "ksat", "-k", 3, "-n", 100000, "-m", 426000, "--seed", 1, "-o", tmp_path / "big.cnf")
     cnf, info = read_cnf(tmp_path / "big.cnf")
     assert code == 0 and info["n_clauses"] == 426000
+
+
+def test_quiet_planting_is_spelled_planting_quiet_and_the_old_spelling_warns(tmp_path, capsys):
+    """-q/--quiet means "no progress output" everywhere; quiet planting is --planting quiet. The old
+    --planted --quiet still gives the same bytes for one release, with a deprecation warning on stderr."""
+    new, old, plain = tmp_path / "new.cnf", tmp_path / "old.cnf", tmp_path / "plain.cnf"
+    base = ["generate", "ksat", "-n", 30, "-m", 90, "--seed", 2]
+    code, _, err = _run(capsys, *base, "--planting", "quiet", "-o", new)
+    assert code == 0 and "deprecated" not in err
+    code, _, err = _run(capsys, *base, "--planted", "--quiet", "-o", old)
+    assert code == 0 and "deprecated" in err and "--planting quiet" in err
+    assert new.read_bytes() == old.read_bytes()
+    assert read_cnf(new)[1]["meta"]["params"]["quiet"] is True
+    code, _, _ = _run(capsys, *base, "--planting", "planted", "-o", plain)
+    assert code == 0 and read_cnf(plain)[1]["meta"]["params"]["quiet"] is False
+    code, out, err = _run(capsys, *base, "--planting", "none")
+    assert code == 0 and "\"planted\":false" in out.splitlines()[0]
+    with pytest.raises(SystemExit):
+        main(["generate", "ksat", "--help"])
+    help_text = capsys.readouterr().out
+    assert "--planting {none,planted,quiet}" in help_text and "--quiet" not in help_text

@@ -2,7 +2,7 @@
 
     cli -> commands -> pipeline (verify, pipeline, sweep, suite, explain, testing, bench, datasets,
         certificates, verdicts, answer_key, cards) -> reductions, solvers -> generators -> io -> structures
-        -> base (errors, seeding, data, registry, threads)
+        -> base (errors, seeding, data, registry, threads, progress)
 
 A module may import its own layer or any layer below; reductions and solvers
 never import each other (a reduction receives certified values as arguments,
@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = {"reluhard": ROOT / "reluhard", "reluhard.reductions": ROOT / "reductions",
             "reluhard.solvers": ROOT / "solvers", "reluhard.generators": ROOT / "generators"}
 
-BASE = {"reluhard", "reluhard.errors", "reluhard.seeding", "reluhard.data", "reluhard.registry", "reluhard.threads"}
+BASE = {"reluhard", "reluhard.errors", "reluhard.seeding", "reluhard.data", "reluhard.registry", "reluhard.threads",
+        "reluhard.progress"}
 PIPELINE = ("reluhard.pipeline", "reluhard.verify", "reluhard.sweep", "reluhard.suite", "reluhard.explain",
             "reluhard.testing", "reluhard.bench", "reluhard.datasets", "reluhard.certificates", "reluhard.verdicts",
             "reluhard.answer_key", "reluhard.cards")

@@ -216,14 +216,25 @@ def add_input(p, help_=INPUT_HELP, nargs=None):
 
 # --------------------------------------------------------------------------- reductions
 
-#: what each choice of a reduction's choice option means (the declaration lists only the names)
+#: what each choice of a reduction's choice option means (the declaration lists only the names),
+#: by (reduction, option); ``(None, option)`` applies to every reduction that declares the option
 _CHOICES_EXPLAINED = {
-    "variant": {
+    ("sat-relu", "variant"): {
         "plain": "the paper's data (anchor weight T^2); soundness at the certified u, else at the always-true u >= 1",
         "gap": "needs a certified u (--min-unsat or the instance's certificate); states the linear gap bound and the decoder guarantee",
         "normalized": "same integer data; meta carries the exact unit-ball scale and the normalised additive gap eps",
     },
-    "params": {
+    **{(name, "variant"): {
+        "plain": "the construction of the proof: a NO instance has min L >= c + delta C(kappa,2)",
+        "normalized": "unit-ball data, the weight ball ||w||^2 <= kappa+1 as the cardinality constraint; "
+                      "eps = Theta(delta/(kappa n^2))",
+    } for name in ("dks-relu", "sat-clique-relu")},
+    **{(name, "variant"): {
+        "plain": "loss 0 attainable iff the source is satisfiable / 2-colourable (realizability)",
+        "normalized": "same data; meta adds the certified loss gap eps of a non-2-colourable H and the unit-ball "
+                      "scale; decode = the quantitative decoder",
+    } for name in ("hypergraph-krelu", "sat-krelu")},
+    (None, "params"): {
         "proven": "mu = 20n/delta, lambda = 2/delta, A = 10n^2/delta (the simple choice of the proof)",
         "exact": "the design note's sufficient conditions taken with equality (smallest proved weights)",
         "custom": "your own --mu, --lam, --anchor (checked against the sufficient conditions)",
@@ -231,12 +242,19 @@ _CHOICES_EXPLAINED = {
 }
 
 
-def _option_help(opt):
+def _explained(red_name, opt):
+    for key in ((red_name, opt.dest), (None, opt.dest)):
+        table = _CHOICES_EXPLAINED.get(key)
+        if table and set(opt.choices) <= set(table):
+            return "; ".join(f"{c}: {table[c]}" for c in opt.choices)
+    return None
+
+
+def _option_help(red_name, opt):
     text = opt.help or opt.name
-    explained = _CHOICES_EXPLAINED.get(opt.dest)
-    if opt.kind == "choice" and explained and set(opt.choices) <= set(explained):
-        parts = "; ".join(f"{c}: {explained[c]}" for c in opt.choices)
-        text = f"{parts} (default: {opt.default})"
+    explained = _explained(red_name, opt) if opt.kind == "choice" else None
+    if explained:
+        text = f"{explained} (default: {opt.default})"
     elif opt.default not in (None, False) and "default" not in text:
         text = f"{text} (default: {opt.default})"
     return text
@@ -254,31 +272,49 @@ def _option_type(opt):
     return parse
 
 
+def _wrap(text, width=78):
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, subsequent_indent="  "))
+
+
 def add_reduction_options(parser, only=None):
     """The options the registered reductions declare, one argument group per
     reduction (one declaration feeds reduce/verify/sweep/explain). An option
-    two reductions share is listed under the first and named under the others."""
+    two reductions share is listed under the first and named under the others.
+
+    A choice option several reductions declare with different meanings (``--variant``)
+    accepts the union of their choices here, is listed once with a neutral help, and
+    each reduction's group says which values it takes and what they mean there;
+    each reduction's own declaration checks the value (``Option.convert``).
+    """
     from reluhard.reductions import get_reduction, reduction_names
 
     names = [n for n in reduction_names() if only is None or n in only]
-    # a choice option several reductions declare (e.g. --variant) accepts the union of their
-    # choices here; each reduction's own declaration checks the value (Option.convert)
-    choices = {}
+    choices, owners = {}, {}
     for name in names:
         for opt in get_reduction(name).options:
+            owners.setdefault(opt.dest, []).append(name)
             if opt.kind == "choice":
                 choices.setdefault(opt.dest, [])
                 choices[opt.dest] += [ch for ch in opt.choices if ch not in choices[opt.dest]]
+    meanings = {}
+    for name in names:
+        for opt in get_reduction(name).options:
+            if opt.kind == "choice":
+                meanings.setdefault(opt.dest, set()).add((tuple(opt.choices), _option_help(name, opt)))
+    varying = {dest for dest, m in meanings.items() if len(m) > 1}
     seen = {}
     for name in names:
         red = get_reduction(name)
         opts = list(red.options)
         if not opts:
             continue
-        shared = [o for o in opts if o.dest in seen]
-        desc = None
+        notes = [f"--{o.name} {'|'.join(o.choices)}: {_option_help(name, o)}" for o in opts if o.dest in varying]
+        shared = [o for o in opts if o.dest in seen and o.dest not in varying]
         if shared:
-            desc = "also takes " + ", ".join(f"--{o.name} (see {seen[o.dest]})" for o in shared)
+            notes.append("also takes " + ", ".join(f"--{o.name} (see {seen[o.dest]})" for o in shared))
+        desc = "\n".join(_wrap(n) for n in notes) or None
         group = parser.add_argument_group(f"options of {name}", desc)
         for opt in opts:
             if opt.dest in seen:
@@ -286,14 +322,19 @@ def add_reduction_options(parser, only=None):
             seen[opt.dest] = name
             flag = f"--{opt.name}"
             if opt.kind == "flag":
-                group.add_argument(flag, dest=f"ropt_{opt.dest}", action="store_true", default=None, help=_option_help(opt))
+                group.add_argument(flag, dest=f"ropt_{opt.dest}", action="store_true", default=None,
+                                   help=_option_help(name, opt))
             elif opt.kind == "choice":
-                group.add_argument(flag, dest=f"ropt_{opt.dest}", default=None, choices=choices[opt.dest],
-                                   help=_option_help(opt))
+                help_ = _option_help(name, opt)
+                if opt.dest in varying:
+                    by = ", ".join(owners[opt.dest])
+                    help_ = (f"one of {', '.join(choices[opt.dest])}; which values a reduction takes and what they "
+                             f"mean is said in its group ({by}) (default: {opt.default})")
+                group.add_argument(flag, dest=f"ropt_{opt.dest}", default=None, choices=choices[opt.dest], help=help_)
             else:
                 metavar = {"int": "N", "rational": "P/Q"}.get(opt.kind, "VALUE")
                 group.add_argument(flag, dest=f"ropt_{opt.dest}", default=None, type=_option_type(opt),
-                                   metavar=metavar, help=_option_help(opt))
+                                   metavar=metavar, help=_option_help(name, opt))
 
 
 def collect_options(args, reduction):
@@ -315,7 +356,7 @@ def add_reduction_arg(parser, positional=True):
     if positional:
         parser.add_argument("reduction", metavar="REDUCTION", help=help_)
     else:
-        parser.add_argument("--reduction", required=True, help=help_)
+        parser.add_argument("--reduction", required=True, metavar="NAME", help=help_)
 
 
 def kappa_from_meta(inst, options):
@@ -390,31 +431,23 @@ def read_input(path, kind):
 
 
 @contextmanager
-def progress(desc, *, quiet=False, total=None, unit="step"):
-    """A tqdm bar on stderr while long work runs, only on a terminal and not
-    with ``--quiet``. Yields an ``update(n=1)`` callable (a no-op when off).
+def progress(desc=None, *, quiet=False, total=None, unit="step", time_limit=None):
+    """Show progress of the work inside this block on stderr: only on a terminal and not with ``--quiet``
+    (``--json`` goes to stdout and stays clean). Yields an ``update(n=1)`` callable (a no-op when off).
 
-    Without ``total`` the bar is a status line ("DESC: running, started ...")
-    shown for the whole call and cleared at the end. No background thread
-    refreshes it: the solvers fork time-limited subprocesses, and a thread
-    holding the stderr lock at fork time could deadlock the child.
+    The block's own line is ``desc`` with ``total`` units, or timed against ``time_limit`` seconds, or
+    elapsed time only; ``desc=None`` opens no line of its own. The library's tasks (gradient restarts,
+    sign cells of the exact search, z3 sign patterns, the fits of ``verify``) add their lines below
+    (:mod:`reluhard.progress`).
     """
-    if quiet or not sys.stderr.isatty():
-        yield lambda n=1: None
-        return
-    try:
-        from tqdm import tqdm
-    except ImportError:  # progress is optional: tqdm comes with reluhard[sweep]
-        yield lambda n=1: None
-        return
-    import time
+    from reluhard.progress import display, task
 
-    fmt = None if total else "{desc}: running since " + time.strftime("%H:%M:%S") + " (Ctrl-C stops it)"
-    bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, bar_format=fmt)
-    try:
-        yield bar.update
-    finally:
-        bar.close()
+    with display(enabled=not quiet and sys.stderr.isatty()):
+        if desc is None:
+            yield lambda n=1: None
+            return
+        with task(desc, total=total, unit=unit, time_limit=time_limit) as t:
+            yield t.advance
 
 
 # --------------------------------------------------------------------------- JSON

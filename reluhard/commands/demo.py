@@ -27,7 +27,7 @@ columns of the tables above:
 
 def add_arguments(p):
     p.add_argument("--n", type=count(3, "--n"), default=8, metavar="N",
-                   help="variables of both formulas (exact enumeration is 2^(n+1) convex solves, so keep n <= 12) (default: 8)")
+                   help="variables of both formulas (the exact search may visit all 2^(n+1) sign cells, so keep n <= 12) (default: 8)")
     add_seed(p, 1, "formulas and gradient restarts")
     add_json(p)
     add_quiet(p)
@@ -100,6 +100,7 @@ def conclusion(reports):
 
 
 def run(args):
+    from reluhard.progress import echo
     from reluhard.verify import format_report, verify
 
     from ._common import print_json, progress
@@ -111,11 +112,9 @@ def run(args):
         for title, cnf in instances:
             rep = verify(cnf, "sat-relu", methods=["exact", "gd"], seed=args.seed, time_limit=120)
             reports.append({"instance": title, **rep})
-            step()
-            if not args.json:
-                print(f"== {title}: n = {cnf.nv}, m = {len(cnf.clauses)}")
-                print(format_report(rep))
-                print()
+            step(1)
+            if not args.json:  # printed between the progress lines, which are redrawn below it
+                echo(f"== {title}: n = {cnf.nv}, m = {len(cnf.clauses)}\n{format_report(rep)}\n")
             worst = max(worst, rep["exit_code"])
     if args.json:
         print_json(reports)

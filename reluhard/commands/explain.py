@@ -10,7 +10,7 @@ def add_arguments(p):
     add_reduction_arg(p)
     p.add_argument("input", metavar="INPUT", nargs="?",
                    help="source instance file (DIMACS .cnf, .clq/.col/edge list, .hgr; '-' reads stdin); or use --formula")
-    p.add_argument("--formula", help='a CNF written inline, e.g. "(x1 | ~x2 | x3) & (~x1 | x2 | x3)"')
+    p.add_argument("--formula", metavar="CNF", help='a CNF written inline, e.g. "(x1 | ~x2 | x3) & (~x1 | x2 | x3)"')
     add_seed(p, 0, "random-start fit shown by the decoder step")
     p.add_argument("--max-rows", type=count(1, "--max-rows"), default=None, metavar="N",
                    help="rows of the training-point tables (default: all)")

@@ -7,7 +7,8 @@ HELP = "fit k ReLUs to a training set (gd: heuristic upper bound; exact/miqp/smt
 
 
 METHODS_HELP = (
-    "gd: projected gradient descent from random and structured starts (an upper bound only); "
+    "gd: multi-restart L-BFGS from random and structured starts, projected into the weight ball where the claim "
+    "has one (an upper bound only); "
     "exact: the proven minimum - on sat-relu (R1) data a branch-and-bound over the 2^(n+1) convex sign cells that uses no theorem (with --prune: orthant enumeration pruned by claim (★)), else the SCIP MIQP in the box the "
     "reduction proved; orthant: orthant enumeration on any one-ReLU data (2^d convex solves, no theorem used); "
     "miqp: SCIP mixed-integer program with |w_j| <= box; smt: z3 decides whether loss 0 is reachable (realizability)"
@@ -86,7 +87,9 @@ def run(args):
     name, extra = exact_fitter(file_reduction(meta), args.method, prune=args.prune)
     kw.update(extra)
     fitter = get_fitter(name)
-    with progress(f"fit {args.method}", quiet=args.quiet):
+    # the fit's own line runs against --time-limit; gd adds its restarts, exact its sign cells, smt its patterns
+    with progress(f"fit {args.method} ({name})" if name != args.method else f"fit {args.method}", quiet=args.quiet,
+                  time_limit=args.time_limit):
         res = fitter((X, y, c, meta), **offered(fitter, kw))
     out = res.to_json()
     out["answer_key"] = args.key

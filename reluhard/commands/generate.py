@@ -59,14 +59,40 @@ def _ksat_arguments(p):
     size.add_argument("-m", type=count(0, "-m"), help="number of clauses")
     size.add_argument("--ratio", type=_ratio, metavar="R",
                       help="clause density: m = round(R * n), halves up, as in random-SAT papers (e.g. 4.26)")
-    p.add_argument("--planted", action="store_true", help="hide a satisfying assignment (stored as certificate)")
-    p.add_argument("--quiet", action="store_true",
-                   help="quiet planting: clauses NAE-satisfied by the hidden assignment (hides the planted solution "
-                        "from literal-frequency statistics); with --planted")
+    p.add_argument("--planting", choices=PLANTINGS, default=None,
+                   help="none: uniform random clauses; planted: every clause satisfied by a hidden assignment "
+                        "(stored as the certificate); quiet: quiet planting, every clause NAE-satisfied by it "
+                        "(literal frequencies do not give it away) (default: none)")
+    p.add_argument("--planted", action="store_true", help="the same as --planting planted")
+    # the old spelling of quiet planting: -q/--quiet means "no progress output" in every other command
+    p.add_argument("--quiet", dest="quiet_planting", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--max-occurrence", type=count(1, "--max-occurrence"), default=None, metavar="B",
                    help="every variable in at most B clauses")
     p.add_argument("--distinct", action="store_true", help="draw clauses without repetition (default: independently)")
     _seed_argument(p)
+
+
+#: ``generate ksat --planting`` choices
+PLANTINGS = ("none", "planted", "quiet")
+
+
+def ksat_planting(args):
+    """The planting ``generate ksat`` was asked for: ``--planting``, ``--planted``, or the deprecated
+    ``--planted --quiet`` (quiet planting; a warning on stderr). Conflicting spellings are a usage error."""
+    planting = args.planting
+    if args.quiet_planting:
+        if not (args.planted or planting in ("planted", "quiet")):
+            raise InvalidParameterError("--quiet (quiet planting) needs --planted; it is deprecated: use --planting quiet")
+        if planting == "planted":
+            raise InvalidParameterError("--planting planted contradicts --quiet (quiet planting)")
+        print("reluhard: warning: 'generate ksat --planted --quiet' is deprecated (in every other command -q/--quiet "
+              "means no progress output); use --planting quiet", file=sys.stderr)
+        planting = "quiet"
+    if args.planted:
+        if planting == "none":
+            raise InvalidParameterError(f"--planted contradicts --planting {planting}")
+        planting = planting or "planted"
+    return planting or "none"
 
 
 def _ksat_build(args, seed):
@@ -74,8 +100,9 @@ def _ksat_build(args, seed):
     from reluhard.io.dimacs import format_cnf, write_cnf_array
 
     m = args.m if args.m is not None else clauses_for_ratio(args.ratio, args.n)
+    planting = ksat_planting(args)
     clauses, meta = ksat_array(
-        args.n, m, k=args.k, planted=args.planted, quiet=args.quiet,
+        args.n, m, k=args.k, planted=planting != "none", quiet=planting == "quiet",
         max_occurrence=args.max_occurrence, distinct=args.distinct, seed=seed,
     )
     if args.ratio is not None:
@@ -178,11 +205,17 @@ def _blocks_arguments(p):
     p.add_argument("kind", choices=("no", "yes", "quiet", "tightness"),
                    help="no: random blocks certified UNSAT by RC2 (u >= gamma m); yes / quiet: planted / quiet-planted twin; "
                         "tightness: all 8 sign patterns on every triple of each v-variable block")
-    p.add_argument("-n", type=int, required=True, help="number of variables (tightness: number of blocks)")
-    p.add_argument("--ratio", type=float, default=4.26, help="clauses per variable inside each block (default 4.26)")
-    p.add_argument("--block-n", type=int, default=20, help="variables per block (default 20; tightness: v, default 3)")
-    p.add_argument("--gamma", type=float, default=None, help="NO: every block has u_b >= gamma m_b, so u >= gamma m")
-    p.add_argument("--max-occurrence", type=int, default=None, metavar="B", help="occurrence bound inside each block")
+    from ._common import count, positive_number, probability
+
+    p.add_argument("-n", type=count(1, "-n"), required=True, help="number of variables (tightness: number of blocks)")
+    p.add_argument("--ratio", type=positive_number, default=4.26, metavar="R",
+                   help="clauses per variable inside each block (default: 4.26)")
+    p.add_argument("--block-n", type=count(1, "--block-n"), default=20, metavar="K",
+                   help="variables per block (default: 20; tightness: v, default 3)")
+    p.add_argument("--gamma", type=probability, default=None, metavar="G",
+                   help="NO: every block has u_b >= gamma m_b, so u >= gamma m (default: the generator's)")
+    p.add_argument("--max-occurrence", type=count(1, "--max-occurrence"), default=None, metavar="B",
+                   help="occurrence bound inside each block")
     _seed_argument(p)
 
 
@@ -208,8 +241,11 @@ def _family_arguments(p):
 
     p.add_argument("name", metavar="NAME", help="an instance family as sweeps and the suite name it: " + ", ".join(FAMILY_REGISTRY.names()))
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a family parameter (repeatable)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (non-negative int); drawn and recorded if omitted")
-    p.add_argument("-o", "--output", required=True, help="output file")
+    from ._common import seed_value
+
+    p.add_argument("--seed", type=seed_value, default=None, metavar="S",
+                   help="random seed (non-negative integer); drawn and recorded if omitted")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, written atomically")
 
 
 def _family_build(args, seed):

@@ -49,7 +49,7 @@ def run(args):
         kw["params"] = args.params
     else:
         kw["assume_realizable"] = args.assume_realizable
-    with progress("learn", quiet=args.quiet):
+    with progress("learn", quiet=args.quiet, time_limit=args.time_limit):
         res = learn(X, y, c, eps=args.eps, k=args.k, W=args.W, mode=args.mode, time_limit=args.time_limit,
                     seed=seed, **kw)
     out = res.to_json()

@@ -35,13 +35,44 @@ def reduce_to_file(reduction_name, input_path, output, options, *, key_out=None,
     return _reduce(red, inst, output, options, key_out=key_out, cert=cert)
 
 
+def _stamp(path):
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ino, st.st_size)
+
+
+def summary(output, name, meta, key):
+    """The one line ``reduce`` prints on stderr: what was written, its size and its claim."""
+    from reluhard.io.npz import load_training_set
+
+    X = load_training_set(output)[0]
+    statement = ((meta or {}).get("bounds") or {}).get("statement")
+    line = f"{output}: {name} training set, {X.shape[0]} samples x {X.shape[1]} features"
+    if statement:
+        line += f"; claim: {statement}"
+    if key:
+        line += f"; witnesses in the answer key {key} (kept apart: fit/verify use it only with --key)"
+    return line
+
+
 def run(args):
     import sys
 
     from reluhard.reductions import get_reduction
 
     red = get_reduction(args.reduction)
-    reduce_to_file(args.reduction, args.input, args.output, collect_options(args, red), key_out=args.key_out)
+    key = args.key_out
+    if key is None:
+        from reluhard.answer_key import key_path_for
+
+        key = key_path_for(args.output)
+    before = _stamp(key)
+    meta = reduce_to_file(args.reduction, args.input, args.output, collect_options(args, red), key_out=args.key_out)
+    print(summary(args.output, red.name, meta, key if _stamp(key) != before else None), file=sys.stderr)
     if args.card:
         from reluhard.cards import write_card
 

@@ -116,7 +116,9 @@ def run(args):
 
     kind = {"sat": "cnf", "dks": "graph", "colouring": "hypergraph"}[args.problem]
     inst = read_input(args.input, kind)
-    with progress(f"solve {args.problem}", quiet=args.quiet):
+    what = {"sat": "solve sat (CDCL, then RC2 MaxSAT)", "dks": "solve dks (exact densest subgraph)",
+            "colouring": "solve colouring (SAT)"}[args.problem]
+    with progress(what, quiet=args.quiet, time_limit=args.time_limit):
         if args.problem == "sat":
             out = solve_sat_json(inst, time_limit=args.time_limit)
         elif args.problem == "dks":
@@ -141,5 +143,8 @@ def run(args):
             k = "set (vertex ids from 1, as DIMACS numbers them; the file's certificate and Python use ids from 0)"
         print(f"{k}: {v}")
     if args.output:
-        print(f"certificate written to {args.output}")
+        print(f"answer written to {args.output}'s metadata" + (
+            f" (for sat-relu bounds it is an assumption: pass --min-unsat {out['min_unsat']} to 'reluhard reduce', "
+            "or use 'reluhard certify' for a checkable certificate)" if args.problem == "sat" else
+            " (as its certificate: 'reluhard reduce dks-relu' reads kappa and delta from it)" if args.problem == "dks" else ""))
     return 0

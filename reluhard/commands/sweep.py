@@ -105,7 +105,7 @@ def run(args):
         raise InvalidParameterError("give the results table with -o FILE.jsonl")
     try:
         summary = run_sweep(cells, args.output, jobs=args.jobs, scheduler=args.scheduler, resume=args.resume,
-                            overwrite=args.overwrite, progress=not args.no_progress)
+                            overwrite=args.overwrite, progress=not args.no_progress and sys.stderr.isatty())
     except KeyboardInterrupt:
         print(f"reluhard sweep: interrupted; finished records are kept in {args.output} (continue with --resume)", file=sys.stderr)
         return 130

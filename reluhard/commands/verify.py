@@ -51,7 +51,9 @@ def run(args):
     if "kappa" in red.option_names():
         options = kappa_from_meta(inst, options)
     methods = None if args.methods is None else [m.strip() for m in args.methods.split(",") if m.strip()]
-    with progress(f"verify {red.name}", quiet=args.quiet):
+    # the pipeline shows its stages: the source side (against --time-limit), then the fits (one per
+    # method; gd restarts, exact sign cells and z3 patterns inside)
+    with progress(quiet=args.quiet):
         rep = verify(inst, red, options=options, methods=methods, time_limit=args.time_limit, restarts=args.restarts,
                      seed=args.seed, prune=args.prune)
     rep["answer_key"] = args.key
