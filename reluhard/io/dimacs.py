@@ -384,7 +384,10 @@ def parse_cnf_bytes(data, path, lim):
 
 def _checked_body(clauses, n_vars):
     """(flat, lengths, token stream) of a clause array / CNF / clause list, literals checked against n_vars."""
-    flat, lengths = clause_arrays(clauses)
+    if isinstance(clauses, np.ndarray) and clauses.ndim == 2 and clauses.dtype == np.int32:
+        flat, lengths = clauses.ravel(), np.full(clauses.shape[0], clauses.shape[1], dtype=np.int64)  # no int64 copy
+    else:
+        flat, lengths = clause_arrays(clauses)
     if len(flat):
         if (flat == 0).any():
             raise InvalidParameterError("a clause contains the literal 0")
