@@ -6,6 +6,7 @@ identity for the integer-labelled graphs written by ``reluhard.io``.
 Self-loops are ignored: DkS counts edges between distinct vertices.
 """
 
+from itertools import chain
 from math import comb
 
 import numpy as np
@@ -36,14 +37,21 @@ def edge_array(G):
     """(n, E) with E an (|E|, 2) int64 array of edges u < v, sorted, self-loops dropped."""
     order = graph_order(G)
     n = len(order)
-    pos = {v: i for i, v in enumerate(order)}
-    if G.number_of_edges():
-        E = np.array([(pos[a], pos[b]) for a, b in G.edges()], dtype=np.int64).reshape(-1, 2)
-    else:
+    m = G.number_of_edges()
+    if not m:
         E = np.zeros((0, 2), dtype=np.int64)
+    elif order == list(range(n)):
+        # vertices 0..n-1 (sorted distinct integers): the labels are the positions
+        E = np.fromiter(chain.from_iterable(G.edges()), dtype=np.int64, count=2 * m).reshape(-1, 2)
+    else:
+        pos = {v: i for i, v in enumerate(order)}
+        E = np.array([(pos[a], pos[b]) for a, b in G.edges()], dtype=np.int64).reshape(-1, 2)
     E = E[E[:, 0] != E[:, 1]]
     E.sort(axis=1)
-    E = np.unique(E, axis=0) if len(E) else E
+    if len(E):  # sorted distinct rows (as np.unique(E, axis=0)), by one sort of u * n + v
+        key = np.sort(E[:, 0] * np.int64(n) + E[:, 1])
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+        E = np.stack([key // n, key % n], axis=1)
     return n, E
 
 
