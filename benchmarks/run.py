@@ -31,8 +31,8 @@ Rows (ratio column):
   n = 10 as the baseline; the claim (★)-pruned path at n = 20 (peak RSS,
   target <= 1 GB).
 * memory: peak RSS of ``generate``, ``reduce sat-relu``, ``sat-krelu`` and
-  ``dks-relu`` at three sizes 10x apart; the note gives the part above the
-  start-up RSS (``reluhard --help``) and its growth per 10x step.
+  ``dks-relu`` at three sizes 10x apart; the note gives the marginal RSS per
+  item (clause or row) between consecutive sizes: linear when it does not grow.
 """
 
 import argparse
@@ -65,28 +65,46 @@ def run_proc(cmd, env=None, stdout=subprocess.DEVNULL):
         else:
             full_env[k] = v
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        wrapped = [TIME, "-f", "%M", "-o", rss.name] + list(cmd) if os.path.exists(TIME) else list(cmd)
+        wrapped = [TIME, "-f", "%M %U %S", "-o", rss.name] + list(cmd) if os.path.exists(TIME) else list(cmd)
         t = time.perf_counter()
         p = subprocess.Popen(wrapped, env=full_env, stdout=stdout, stderr=subprocess.DEVNULL)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t
         text = rss.read().strip().splitlines()
-    peak = float(text[-1]) / 1024.0 if text and text[-1].strip().isdigit() else ru.ru_maxrss / 1024.0
-    return wall, peak, status
+    fields = text[-1].split() if text else []
+    if len(fields) == 3 and fields[0].isdigit():
+        peak, cpu = float(fields[0]) / 1024.0, float(fields[1]) + float(fields[2])
+    else:
+        peak, cpu = ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime
+    return wall, peak, status, cpu
 
 
 def medians(cmds, runs):
-    """Alternate the commands ``runs`` times; per command (median wall, max peak RSS)."""
+    """Alternate the commands ``runs`` times; per command (median wall, max peak RSS).
+
+    The median CPU seconds (user + system) of each command are left in ``medians.cpu``:
+    on a loaded machine they are the steadier measure of the work done.
+    """
     walls = [[] for _ in cmds]
+    cpus = [[] for _ in cmds]
     rss = [0.0 for _ in cmds]
     for _ in range(runs):
         for i, (cmd, env) in enumerate(cmds):
-            w, r, status = run_proc(cmd, env)
+            w, r, status, c = run_proc(cmd, env)
             if status not in (0, 256, 768):  # exit 1/3 are verdicts, not crashes
                 raise RuntimeError(f"{' '.join(cmd)} failed with status {status}")
             walls[i].append(w)
+            cpus[i].append(c)
             rss[i] = max(rss[i], r)
+    medians.cpu = [statistics.median(c) for c in cpus]
     return [(statistics.median(w), r) for w, r in zip(walls, rss)]
+
+
+def cpu_note(inverse=False):
+    """'; CPU s a vs b (ratio r)' of the last :func:`medians` pair (ratio b / a when ``inverse``)."""
+    a, b = medians.cpu[:2]
+    r = (b / a if inverse else a / b) if min(a, b) > 0 else float("nan")
+    return f"; CPU {a:.2f} vs {b:.2f} s (CPU ratio {r:.2f})"
 
 
 class Table:
@@ -186,7 +204,8 @@ def rows_gen(t, tmp, runs, heavy):
         if shutil.which("cnfgen"):
             theirs = ["cnfgen", "-S", "1", "-q", "-o", os.path.join(tmp, "c.cnf"), "randkcnf", "3", str(n), str(m)]
             (a, ra), (b, rb) = medians([(ours, None), (theirs, None)], r)
-            t.add(f"generate ksat CLI, N = {n:.0e}", a, ra, b / a, ">= 20", f"cnfgen randkcnf CLI {b:.2f} s, {rb:.0f} MB; ratio = cnfgen / ours; {r} runs")
+            t.add(f"generate ksat CLI, N = {n:.0e}", a, ra, b / a, ">= 20",
+                  f"cnfgen randkcnf CLI {b:.2f} s, {rb:.0f} MB; ratio = cnfgen / ours{cpu_note(True)}; {r} runs")
         else:
             (a, ra), = medians([(ours, None)], r)
             t.add(f"generate ksat CLI, N = {n:.0e}", a, ra, None, ">= 20", "cnfgen not installed")
@@ -307,18 +326,18 @@ def rows_reduce(t, tmp, runs, heavy):
     ours = RELUHARD + ["reduce", "sat-relu", cnf, "-o", os.path.join(tmp, "r.npz")]
     floor = [sys.executable, floor_py, cnf, os.path.join(tmp, "f.npz")]
     (a, ra), (b, rb) = medians([(ours, None), (floor, None)], heavy)
-    t.add("reduce sat-relu CLI, 10^6 clauses", a, ra, a / b, "<= 1.5", f"numpy floor {b:.2f} s, {rb:.0f} MB (RSS ratio {ra / rb:.2f}); {heavy} runs")
+    t.add("reduce sat-relu CLI, 10^6 clauses", a, ra, a / b, "<= 1.5", f"numpy floor {b:.2f} s, {rb:.0f} MB (RSS ratio {ra / rb:.2f}){cpu_note()}; {heavy} runs")
     floor_k = [sys.executable, _script(tmp, "floor_krelu.py", FLOOR_KRELU), cnf, os.path.join(tmp, "fk.npz")]
     ours_k = RELUHARD + ["reduce", "sat-krelu", cnf, "--k", "3", "-o", os.path.join(tmp, "k.npz")]
     (k, rk), (b, rb) = medians([(ours_k, None), (floor_k, None)], heavy)
     t.add("reduce sat-krelu CLI (k = 3), 10^6 clauses", k, rk, k / b, "<= 1.5",
-          f"numpy floor (same CSR) {b:.2f} s, {rb:.0f} MB (RSS ratio {rk / rb:.2f}); {heavy} runs")
+          f"numpy floor (same CSR) {b:.2f} s, {rb:.0f} MB (RSS ratio {rk / rb:.2f}){cpu_note()}; {heavy} runs")
     g = dks_file(tmp, 1414)
     floor_d = [sys.executable, _script(tmp, "floor_dks.py", FLOOR_DKS), g, os.path.join(tmp, "fd.npz"), "12"]
     ours_d = RELUHARD + ["reduce", "dks-relu", g, "-o", os.path.join(tmp, "d.npz")]
     (d, rd), (b, rb) = medians([(ours_d, None), (floor_d, None)], heavy)
     t.add("reduce dks-relu CLI, n = 1414 (1.0e6 rows)", d, rd, d / b, "<= 1.5",
-          f"numpy floor (same CSR) {b:.2f} s, {rb:.0f} MB (RSS ratio {rd / rb:.2f}); {heavy} runs")
+          f"numpy floor (same CSR) {b:.2f} s, {rb:.0f} MB (RSS ratio {rd / rb:.2f}){cpu_note()}; {heavy} runs")
 
 
 def rows_exact(t, tmp, runs, heavy):
@@ -339,16 +358,18 @@ def rows_exact(t, tmp, runs, heavy):
     t.add("exact, claim (★)-pruned orthants, R1 n = 20", a, ra, None, "<= 1024 MB", f"streamed cell bounds; {heavy} runs")
 
 
-def _linear_note(rss, base):
-    """Peak RSS minus the interpreter + imports baseline, per 10x step of the input."""
-    extra = [max(r - base, 0.0) for r in rss]
-    steps = [f"{b / a:.1f}x" if a > 0 else "-" for a, b in zip(extra, extra[1:])]
-    return f"above start-up ({base:.0f} MB): {', '.join(f'{e:.0f}' for e in extra)} MB; per 10x: {', '.join(steps)}"
+def _linear_note(rss, sizes):
+    """Marginal peak RSS per input item between consecutive sizes (KB per item).
+
+    Linear memory (constant + per-item cost) shows as a marginal cost that does
+    not grow from one 10x step to the next; the constant is the interpreter and imports.
+    """
+    marg = [(b - a) * 1024.0 / (y - x) for a, b, x, y in zip(rss, rss[1:], sizes, sizes[1:])]
+    return "marginal KB per item: " + ", ".join(f"{v:.2f}" for v in marg) + (" (not growing: linear)" if marg[-1] <= 1.2 * marg[0] else " (GROWING)")
 
 
 def rows_memory(t, tmp, runs, heavy):
-    """Peak RSS of every stage at three sizes (10x apart); linear = the part above start-up grows <= ~10x."""
-    (_, base), = medians([(RELUHARD + ["--help"], None)], 1)
+    """Peak RSS of every stage at three sizes (10x apart); linear = the marginal RSS per item does not grow."""
     stages = []
     gen = []
     for n in (10**4, 10**5, 10**6):
@@ -361,13 +382,13 @@ def rows_memory(t, tmp, runs, heavy):
                        for m in (10**4, 10**5, 10**6)])
     stages.append([(f"reduce dks-relu n = {n} ({1 + 2 * n + 2 + n * (n - 1) // 2:.1e} rows)",
                     RELUHARD + ["reduce", "dks-relu", dks_file(tmp, n), "-o", os.path.join(tmp, "mem.npz")]) for n in (141, 447, 1414)])
-    for stage in stages:
+    for stage, sizes in zip(stages, ([4.26e4, 4.26e5, 4.26e6],) + ([1e4, 1e5, 1e6],) * 3):
         got = []
         for name, cmd in stage:
             (a, ra), = medians([(cmd, None)], 1)
             got.append(ra)
             t.add(f"memory: {name}", a, ra, None, "linear", "1 run")
-        t.rows[-1] = t.rows[-1][:6] + (_linear_note(got, base),)
+        t.rows[-1] = t.rows[-1][:6] + (_linear_note(got, sizes),)
 
 
 def _byte_compile():

@@ -19,6 +19,7 @@ headers and edge counts disagreeing with the header raise
 
 import hashlib
 import re
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -333,11 +334,12 @@ def edge_array(G):
     nodes = list(G.nodes())
     if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in nodes) or (n and (min(nodes) != 0 or max(nodes) != n - 1)):
         raise InvalidParameterError("graph vertices must be the integers 0..n-1 (use networkx.convert_node_labels_to_integers)")
-    e = np.array(list(G.edges()), dtype=np.int64).reshape(-1, 2)
+    m = G.number_of_edges()
+    e = np.fromiter(chain.from_iterable(G.edges()), dtype=np.int64, count=2 * m).reshape(-1, 2)
     if (e[:, 0] == e[:, 1]).any():
         raise InvalidParameterError("graph has a self-loop; the formats do not allow them")
     e.sort(axis=1)
-    return e[np.lexsort((e[:, 1], e[:, 0]))]
+    return e[np.argsort(e[:, 0] * np.int64(max(n, 1)) + e[:, 1], kind="stable")]  # (u, v) order, as lexsort
 
 
 def format_graph(G, fmt="dimacs", *, comments=True):
