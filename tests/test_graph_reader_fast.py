@@ -1,10 +1,11 @@
 """The vectorised DIMACS graph reader gives the line parser's result (or its error) on every input."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reluhard.errors import InstanceFormatError
+from reluhard.errors import InstanceFormatError, InvalidParameterError
 from reluhard.io.graphs import _fast_dimacs, _parse_dimacs, _parse_dimacs_lines
 from reluhard.io.limits import limits
 
@@ -92,3 +93,41 @@ def test_every_edit_alone_agrees():
                 text = "\n".join(lines) + "\n"
                 for duplicates in ("error", "merge"):
                     assert outcome(_parse_dimacs, text, duplicates) == outcome(_parse_dimacs_lines, text, duplicates), (which, r)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 12), st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=40), st.booleans())
+def test_edge_arrays_equal_the_per_edge_reference(n, pairs, relabel):
+    import networkx as nx
+
+    from reluhard.io.graphs import edge_array as io_edge_array
+    from reluhard.structures.graph import edge_array
+
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from((u, v) for u, v in pairs if u < n and v < n)
+    if relabel and n:
+        G = nx.relabel_nodes(G, {v: (v * 7) % (n + 3) for v in range(n)})  # other labels: the dict path
+    nodes = sorted(G.nodes())
+    pos = {v: i for i, v in enumerate(nodes)}
+    ref = sorted({(min(pos[a], pos[b]), max(pos[a], pos[b])) for a, b in G.edges() if a != b})
+    m, E = edge_array(G)
+    assert m == G.number_of_nodes() and E.dtype == np.int64 and [tuple(e) for e in E.tolist()] == ref
+    if not relabel and not any(u == v for u, v in G.edges()):
+        assert [tuple(e) for e in io_edge_array(G).tolist()] == ref
+    elif not relabel:
+        with pytest.raises(InvalidParameterError, match="self-loop"):
+            io_edge_array(G)
+
+
+def test_self_loops_are_seen_by_the_edge_arrays():
+    import networkx as nx
+
+    from reluhard.io.graphs import edge_array as io_edge_array
+    from reluhard.structures.graph import edge_array, identity_edges
+
+    G = nx.Graph([(0, 0), (0, 1), (2, 1)])
+    assert sorted(map(tuple, identity_edges(G, 3).tolist())) == [(0, 0), (0, 1), (1, 2)]
+    assert edge_array(G)[1].tolist() == [[0, 1], [1, 2]]  # dropped here (DkS counts distinct pairs)
+    with pytest.raises(InvalidParameterError, match="self-loop"):
+        io_edge_array(G)  # refused by the writers' canonical form

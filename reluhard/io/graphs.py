@@ -19,12 +19,12 @@ headers and edge counts disagreeing with the header raise
 
 import hashlib
 import re
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InstanceFormatError, InvalidParameterError
+from ..structures.graph import identity_edges
 from ._meta import meta_line, parse_meta_comment
 from .atomic import atomic_write
 from .dimacs import open_text
@@ -334,8 +334,7 @@ def edge_array(G):
     nodes = list(G.nodes())
     if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in nodes) or (n and (min(nodes) != 0 or max(nodes) != n - 1)):
         raise InvalidParameterError("graph vertices must be the integers 0..n-1 (use networkx.convert_node_labels_to_integers)")
-    m = G.number_of_edges()
-    e = np.fromiter(chain.from_iterable(G.edges()), dtype=np.int64, count=2 * m).reshape(-1, 2)
+    e = identity_edges(G, n)  # the vertices are 0..n-1 (checked above)
     if (e[:, 0] == e[:, 1]).any():
         raise InvalidParameterError("graph has a self-loop; the formats do not allow them")
     e.sort(axis=1)

@@ -42,7 +42,7 @@ def edge_array(G):
         E = np.zeros((0, 2), dtype=np.int64)
     elif order == list(range(n)):
         # vertices 0..n-1 (sorted distinct integers): the labels are the positions
-        E = np.fromiter(chain.from_iterable(G.edges()), dtype=np.int64, count=2 * m).reshape(-1, 2)
+        E = identity_edges(G, n)
     else:
         pos = {v: i for i, v in enumerate(order)}
         E = np.array([(pos[a], pos[b]) for a, b in G.edges()], dtype=np.int64).reshape(-1, 2)
@@ -53,6 +53,20 @@ def edge_array(G):
         key = key[np.concatenate([[True], key[1:] != key[:-1]])]
         E = np.stack([key // n, key % n], axis=1)
     return n, E
+
+
+def identity_edges(G, n):
+    """(|E|, 2) int64 array of the edges (u, v), u <= v, of a graph on the vertices 0..n-1.
+
+    Read from the adjacency dicts with C-level iteration (``G.edges()`` yields
+    every edge through a Python generator); each edge once, self-loops as (v, v).
+    """
+    adj = G.adj
+    deg = np.fromiter(map(len, map(adj.__getitem__, range(n))), dtype=np.int64, count=n)
+    nb = np.fromiter(chain.from_iterable(map(adj.__getitem__, range(n))), dtype=np.int64, count=int(deg.sum()))
+    src = np.repeat(np.arange(n, dtype=np.int64), deg)
+    keep = src <= nb
+    return np.stack([src[keep], nb[keep]], axis=1)
 
 
 def adjacency(n, E):
