@@ -22,14 +22,17 @@ Rows (ratio column):
 * generation: ``cnfgen randkcnf 3 N M`` / ``reluhard generate ksat`` (target
   >= 20) at N = 10^5, 10^6 (M = 4.26 N); in-process ``ksat_array`` +
   ``write_cnf_array`` / numpy floor (target <= 1.5); ``reluhard --help``.
-* reduction: ``reduce sat-relu`` at 10^6 clauses / numpy floor (parse with
-  ``np.fromstring``, the same CSR by index arithmetic, the same arrays
-  deflated at level 1); ``reduce sat-krelu`` at the same size (time only).
+* reduction: ``reduce sat-relu`` / ``sat-krelu`` (k = 3) at 10^6 clauses and
+  ``reduce dks-relu`` at 10^6 rows (n = 1414), each / its numpy floor (parse
+  with ``np.fromstring``, the same CSR by index arithmetic, the same arrays
+  deflated at level 1; no validation, no hash, no metadata), peak RSS ratio in the note.
 * exact: ``fit --method exact`` (theorem-free branch-and-bound) on R1 sets at
   n = 10, 16, 20; the full orthant enumeration (``--method orthant``) at
   n = 10 as the baseline; the claim (★)-pruned path at n = 20 (peak RSS,
   target <= 1 GB).
-* memory: peak RSS of ``generate`` and ``reduce sat-relu`` at three sizes.
+* memory: peak RSS of ``generate``, ``reduce sat-relu``, ``sat-krelu`` and
+  ``dks-relu`` at three sizes 10x apart; the note gives the marginal RSS per
+  item (clause or row) between consecutive sizes: linear when it does not grow.
 """
 
 import argparse
@@ -62,28 +65,46 @@ def run_proc(cmd, env=None, stdout=subprocess.DEVNULL):
         else:
             full_env[k] = v
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        wrapped = [TIME, "-f", "%M", "-o", rss.name] + list(cmd) if os.path.exists(TIME) else list(cmd)
+        wrapped = [TIME, "-f", "%M %U %S", "-o", rss.name] + list(cmd) if os.path.exists(TIME) else list(cmd)
         t = time.perf_counter()
         p = subprocess.Popen(wrapped, env=full_env, stdout=stdout, stderr=subprocess.DEVNULL)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t
         text = rss.read().strip().splitlines()
-    peak = float(text[-1]) / 1024.0 if text and text[-1].strip().isdigit() else ru.ru_maxrss / 1024.0
-    return wall, peak, status
+    fields = text[-1].split() if text else []
+    if len(fields) == 3 and fields[0].isdigit():
+        peak, cpu = float(fields[0]) / 1024.0, float(fields[1]) + float(fields[2])
+    else:
+        peak, cpu = ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime
+    return wall, peak, status, cpu
 
 
 def medians(cmds, runs):
-    """Alternate the commands ``runs`` times; per command (median wall, max peak RSS)."""
+    """Alternate the commands ``runs`` times; per command (median wall, max peak RSS).
+
+    The median CPU seconds (user + system) of each command are left in ``medians.cpu``:
+    on a loaded machine they are the steadier measure of the work done.
+    """
     walls = [[] for _ in cmds]
+    cpus = [[] for _ in cmds]
     rss = [0.0 for _ in cmds]
     for _ in range(runs):
         for i, (cmd, env) in enumerate(cmds):
-            w, r, status = run_proc(cmd, env)
+            w, r, status, c = run_proc(cmd, env)
             if status not in (0, 256, 768):  # exit 1/3 are verdicts, not crashes
                 raise RuntimeError(f"{' '.join(cmd)} failed with status {status}")
             walls[i].append(w)
+            cpus[i].append(c)
             rss[i] = max(rss[i], r)
+    medians.cpu = [statistics.median(c) for c in cpus]
     return [(statistics.median(w), r) for w, r in zip(walls, rss)]
+
+
+def cpu_note(inverse=False):
+    """'; CPU s a vs b (ratio r)' of the last :func:`medians` pair (ratio b / a when ``inverse``)."""
+    a, b = medians.cpu[:2]
+    r = (b / a if inverse else a / b) if min(a, b) > 0 else float("nan")
+    return f"; CPU {a:.2f} vs {b:.2f} s (CPU ratio {r:.2f})"
 
 
 class Table:
@@ -183,7 +204,8 @@ def rows_gen(t, tmp, runs, heavy):
         if shutil.which("cnfgen"):
             theirs = ["cnfgen", "-S", "1", "-q", "-o", os.path.join(tmp, "c.cnf"), "randkcnf", "3", str(n), str(m)]
             (a, ra), (b, rb) = medians([(ours, None), (theirs, None)], r)
-            t.add(f"generate ksat CLI, N = {n:.0e}", a, ra, b / a, ">= 20", f"cnfgen randkcnf CLI {b:.2f} s, {rb:.0f} MB; ratio = cnfgen / ours; {r} runs")
+            t.add(f"generate ksat CLI, N = {n:.0e}", a, ra, b / a, ">= 20",
+                  f"cnfgen randkcnf CLI {b:.2f} s, {rb:.0f} MB; ratio = cnfgen / ours{cpu_note(True)}; {r} runs")
         else:
             (a, ra), = medians([(ours, None)], r)
             t.add(f"generate ksat CLI, N = {n:.0e}", a, ra, None, ">= 20", "cnfgen not installed")
@@ -220,17 +242,102 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
 '''
 
 
+#: sat-krelu (k = 3, gadget on): parse, then the same CSR as the chain sat-nae -> nae-setsplit ->
+#: hypergraph-krelu by index arithmetic (formulas with distinct variables per clause), same save
+FLOOR_KRELU = r'''
+import sys, zipfile, io, numpy as np, scipy.sparse as sp
+src, out = sys.argv[1], sys.argv[2]
+data = open(src, "rb").read()
+body = data[data.index(b"\np cnf"):]
+N = int(body.split()[2])
+body = body[body.index(b"\n", 1) + 1:]
+tok = np.fromstring(body.decode(), dtype=np.int64, sep=" ")
+C = tok.reshape(-1, 4)[:, :3]
+m = len(C); N1 = N + 1                        # variables 1..N and the fresh NAE variable z = N + 1
+V = np.empty((m, 4), dtype=np.int64)           # literal vertices 2(|l|-1) + [l < 0] of l1 l2 l3 z
+V[:, :3] = 2 * (np.abs(C) - 1) + (C < 0)
+V[:, 3] = 2 * N
+V.sort(axis=1)
+n = 2 * N1; K = 1                              # H has 2(N+1) vertices; the join adds K = k - 2 clique vertices
+g, h = n + K, n + K + 1
+join = np.stack([np.arange(n), np.full(n, n)], axis=1)
+s = (3 * np.arange(1, 4)[:, None] + np.array([-1, 0, 1])[None, :]).ravel()
+glab = np.maximum(3 * np.arange(1, 4)[None, :] - s[:, None], 0).sum(axis=1)
+cols = np.concatenate([np.arange(n + K), V.ravel(), np.arange(2 * N1), join.ravel(), np.tile([g, h], 9)])
+vals = np.concatenate([np.ones(n + K + 4 * m + 2 * N1 + 2 * n), np.stack([np.full(9, 3), s], axis=1).ravel()])
+lens = np.concatenate([np.ones(n + K), np.full(m, 4), np.full(N1, 2), np.full(n, 2), np.full(9, 2)]).astype(np.int64)
+indptr = np.concatenate([[0], np.cumsum(lens)])
+X = sp.csr_matrix((vals, cols, indptr), shape=(len(lens), n + K + 2))
+y = np.concatenate([np.ones(n + K), np.zeros(m + N1 + n), glab]).astype(np.float64)
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+    for name, a in (("data", X.data), ("indices", X.indices), ("indptr", X.indptr), ("y", y), ("sample_weight", np.ones(len(y)))):
+        buf = io.BytesIO(); np.save(buf, a); z.writestr(name + ".npy", buf.getvalue())
+'''
+
+#: dks-relu: parse the 'e u v' lines, then the same CSR (anchor, +-e_v, z+-, all pairs e_u + e_v - e_0
+#: labelled [uv in E]) by index arithmetic, its scaled copy and the raw one, same save
+FLOOR_DKS = r'''
+import sys, zipfile, io, numpy as np, scipy.sparse as sp
+src, out, kappa = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = open(src, "rb").read()
+head = data.index(b"\np ")
+n = int(data[head:].split()[2])
+body = data[data.index(b"\n", head + 1) + 1:]
+E = np.fromstring(body.replace(b"e", b" ").decode(), dtype=np.int64, sep=" ").reshape(-1, 2) - 1
+E.sort(axis=1)
+iu, iv = np.triu_indices(n, 1)
+P = len(iu)
+lab = np.zeros(P); lab[E[:, 0] * n - E[:, 0] * (E[:, 0] + 1) // 2 + (E[:, 1] - E[:, 0] - 1)] = 1
+v = np.arange(1, n + 1)
+cols = np.concatenate([[0], np.repeat(v, 2), np.tile(np.arange(n + 1), 2), np.stack([np.zeros(P, np.int64), iu + 1, iv + 1], axis=1).ravel()])
+vals = np.concatenate([[1.0], np.tile([1.0, -1.0], n), np.r_[n - 2 * kappa, np.ones(n)], -np.r_[n - 2 * kappa, np.ones(n)],
+                       np.tile([-1.0, 1.0, 1.0], P)])
+lens = np.concatenate([[1], np.ones(2 * n, np.int64), [n + 1, n + 1], np.full(P, 3)])
+X = sp.csr_matrix((vals, cols, np.concatenate([[0], np.cumsum(lens)])), shape=(len(lens), n + 1))
+y = np.concatenate([np.ones(1 + 2 * n), [0.0, 0.0], lab])
+w = np.concatenate([[10.0 * n * n], np.full(2 * n, 20.0 * n), [2.0, 2.0], np.ones(P)])  # proven params at delta = 1 (ours: 1/delta times)
+R = np.sqrt(max(3, n + (n - 2 * kappa) ** 2))
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+    for name, a in (("data", X.data / R), ("indices", X.indices), ("indptr", X.indptr), ("y", y / R / np.sqrt(n + 1)),
+                    ("sample_weight", w), ("raw_data", X.data), ("raw_y", y)):
+        buf = io.BytesIO(); np.save(buf, a); z.writestr(name + ".npy", buf.getvalue())
+'''
+
+
+def _script(tmp, name, text):
+    path = os.path.join(tmp, name)
+    with open(path, "w") as fh:
+        fh.write(text)
+    return path
+
+
+def dks_file(tmp, n, kappa=12, seed=1):
+    """A planted-clique G(n, 1/2) in DIMACS (.clq): 1 + 2n + 2 + C(n, 2) rows after dks-relu."""
+    path = os.path.join(tmp, f"g_{n}.clq")
+    if not os.path.exists(path):
+        subprocess.run(RELUHARD + ["generate", "graph", "-n", str(n), "-p", "0.5", "--plant-clique", str(kappa), "--seed", str(seed),
+                                   "-o", path], check=True, capture_output=True)
+    return path
+
+
 def rows_reduce(t, tmp, runs, heavy):
     cnf = gen_file(tmp, 250000, 10**6)
-    floor_py = os.path.join(tmp, "floor_reduce.py")
-    with open(floor_py, "w") as fh:
-        fh.write(FLOOR_REDUCE)
+    floor_py = _script(tmp, "floor_reduce.py", FLOOR_REDUCE)
     ours = RELUHARD + ["reduce", "sat-relu", cnf, "-o", os.path.join(tmp, "r.npz")]
     floor = [sys.executable, floor_py, cnf, os.path.join(tmp, "f.npz")]
     (a, ra), (b, rb) = medians([(ours, None), (floor, None)], heavy)
-    t.add("reduce sat-relu CLI, 10^6 clauses", a, ra, a / b, "<= 1.5", f"numpy floor {b:.2f} s, {rb:.0f} MB (RSS ratio {ra / rb:.2f}); {heavy} runs")
-    (k, rk), = medians([(RELUHARD + ["reduce", "sat-krelu", cnf, "--k", "3", "-o", os.path.join(tmp, "k.npz")], None)], heavy)
-    t.add("reduce sat-krelu CLI (k = 3), 10^6 clauses", k, rk, k / b, "<= 1.5", f"ratio vs the sat-relu floor (no sat-krelu floor); {heavy} runs")
+    t.add("reduce sat-relu CLI, 10^6 clauses", a, ra, a / b, "<= 1.5", f"numpy floor {b:.2f} s, {rb:.0f} MB (RSS ratio {ra / rb:.2f}){cpu_note()}; {heavy} runs")
+    floor_k = [sys.executable, _script(tmp, "floor_krelu.py", FLOOR_KRELU), cnf, os.path.join(tmp, "fk.npz")]
+    ours_k = RELUHARD + ["reduce", "sat-krelu", cnf, "--k", "3", "-o", os.path.join(tmp, "k.npz")]
+    (k, rk), (b, rb) = medians([(ours_k, None), (floor_k, None)], heavy)
+    t.add("reduce sat-krelu CLI (k = 3), 10^6 clauses", k, rk, k / b, "<= 1.5",
+          f"numpy floor (same CSR) {b:.2f} s, {rb:.0f} MB (RSS ratio {rk / rb:.2f}){cpu_note()}; {heavy} runs")
+    g = dks_file(tmp, 1414)
+    floor_d = [sys.executable, _script(tmp, "floor_dks.py", FLOOR_DKS), g, os.path.join(tmp, "fd.npz"), "12"]
+    ours_d = RELUHARD + ["reduce", "dks-relu", g, "-o", os.path.join(tmp, "d.npz")]
+    (d, rd), (b, rb) = medians([(ours_d, None), (floor_d, None)], heavy)
+    t.add("reduce dks-relu CLI, n = 1414 (1.0e6 rows)", d, rd, d / b, "<= 1.5",
+          f"numpy floor (same CSR) {b:.2f} s, {rb:.0f} MB (RSS ratio {rd / rb:.2f}){cpu_note()}; {heavy} runs")
 
 
 def rows_exact(t, tmp, runs, heavy):
@@ -251,16 +358,50 @@ def rows_exact(t, tmp, runs, heavy):
     t.add("exact, claim (★)-pruned orthants, R1 n = 20", a, ra, None, "<= 1024 MB", f"streamed cell bounds; {heavy} runs")
 
 
+def _linear_note(rss, sizes):
+    """Marginal peak RSS per input item between consecutive sizes (KB per item).
+
+    Linear memory (constant + per-item cost) shows as a marginal cost that does
+    not grow from one 10x step to the next; the constant is the interpreter and imports.
+    """
+    marg = [(b - a) * 1024.0 / (y - x) for a, b, x, y in zip(rss, rss[1:], sizes, sizes[1:])]
+    return "marginal KB per item: " + ", ".join(f"{v:.2f}" for v in marg) + (" (not growing: linear)" if marg[-1] <= 1.2 * marg[0] else " (GROWING)")
+
+
 def rows_memory(t, tmp, runs, heavy):
+    """Peak RSS of every stage at three sizes (10x apart); linear = the marginal RSS per item does not grow."""
+    stages = []
+    gen = []
     for n in (10**4, 10**5, 10**6):
         m = int(round(4.26 * n))
-        (a, ra), = medians([(RELUHARD + ["generate", "ksat", "-k", "3", "-n", str(n), "-m", str(m), "--seed", "1",
-                                          "-o", os.path.join(tmp, "mem.cnf")], None)], 1)
-        t.add(f"memory: generate ksat N = {n:.0e}", a, ra, None, "linear", "1 run")
-    for m in (10**4, 10**5, 10**6):
-        cnf = gen_file(tmp, m // 4, m)
-        (a, ra), = medians([(RELUHARD + ["reduce", "sat-relu", cnf, "-o", os.path.join(tmp, "mem.npz")], None)], 1)
-        t.add(f"memory: reduce sat-relu m = {m:.0e}", a, ra, None, "linear", "1 run")
+        gen.append((f"generate ksat N = {n:.0e}", RELUHARD + ["generate", "ksat", "-k", "3", "-n", str(n), "-m", str(m), "--seed", "1",
+                                                              "-o", os.path.join(tmp, "mem.cnf")]))
+    stages.append(gen)
+    for red, extra in (("sat-relu", []), ("sat-krelu", ["--k", "3"])):
+        stages.append([(f"reduce {red} m = {m:.0e}", RELUHARD + ["reduce", red, gen_file(tmp, m // 4, m), *extra, "-o", os.path.join(tmp, "mem.npz")])
+                       for m in (10**4, 10**5, 10**6)])
+    stages.append([(f"reduce dks-relu n = {n} ({1 + 2 * n + 2 + n * (n - 1) // 2:.1e} rows)",
+                    RELUHARD + ["reduce", "dks-relu", dks_file(tmp, n), "-o", os.path.join(tmp, "mem.npz")]) for n in (141, 447, 1414)])
+    for stage, sizes in zip(stages, ([4.26e4, 4.26e5, 4.26e6],) + ([1e4, 1e5, 1e6],) * 3):
+        got = []
+        for name, cmd in stage:
+            (a, ra), = medians([(cmd, None)], 1)
+            got.append(ra)
+            t.add(f"memory: {name}", a, ra, None, "linear", "1 run")
+        t.rows[-1] = t.rows[-1][:6] + (_linear_note(got, sizes),)
+
+
+def _byte_compile():
+    """Compile the package's modules once, as an installation does: with PYTHONDONTWRITEBYTECODE set
+    (or an editable install never imported before) every child would otherwise recompile them."""
+    import compileall
+    import importlib.util
+
+    for name in ("reluhard", "reluhard.generators", "reluhard.reductions", "reluhard.solvers"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            for folder in spec.submodule_search_locations:
+                compileall.compile_dir(folder, quiet=1)
 
 
 def main(argv=None):
@@ -271,6 +412,8 @@ def main(argv=None):
     ap.add_argument("--no-load", action="store_true", help="no background busy loop for the thread rows")
     args = ap.parse_args(argv)
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
+    _byte_compile()
+    load_start = os.getloadavg()
     t = Table()
     with tempfile.TemporaryDirectory(prefix="reluhard-run-") as tmp:
         for r in rows:
@@ -284,7 +427,8 @@ def main(argv=None):
                     load.kill()
                     load.wait()
     print(f"machine: {os.cpu_count()} cores, {sys.platform}, Python {sys.version.split()[0]}; "
-          f"env OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
+          f"env OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}; load average (1/5/15 min) "
+          f"{'/'.join(f'{x:.1f}' for x in load_start)} at the start, {'/'.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
     t.print()
     return 0
 

@@ -69,17 +69,21 @@ def resolve_seed(seed):
     return as_generator(seed), seed
 
 
-def sample_k_subsets(rng, n, m, k):
+def sample_k_subsets(rng, n, m, k, dtype=np.int64):
     """``m`` independent uniform k-subsets of ``range(n)``, one sorted row each.
 
     Sequential selection without replacement, vectorised over rows: the j-th
     element is a uniform index among the ``n - j`` unused values, shifted past
     the already chosen ones in increasing order. O(m k^2) time, no rejection,
     so the number of random draws depends only on (n, m, k).
+
+    ``dtype`` (int64, or int32 when n <= 2^31) is the type of the result and
+    of the arithmetic; the draws are int64 either way, so the values do not
+    depend on it.
     """
     cols = []  # the chosen values so far, sorted across columns (row-wise)
     for j in range(k):
-        x = rng.integers(0, n - j, size=m, dtype=np.int64)
+        x = rng.integers(0, n - j, size=m, dtype=np.int64).astype(dtype, copy=False)
         for c in cols:  # shift past the chosen values, in increasing order
             x += x >= c
         for i in range(len(cols)):  # insert x, keeping the columns sorted (compare-exchange)
@@ -87,7 +91,7 @@ def sample_k_subsets(rng, n, m, k):
             np.maximum(cols[i], x, out=x)
             cols[i] = lo
         cols.append(x)
-    out = np.empty((m, k), dtype=np.int64)
+    out = np.empty((m, k), dtype=dtype)
     for j, c in enumerate(cols):
         out[:, j] = c
     return out

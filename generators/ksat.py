@@ -46,7 +46,8 @@ __all__ = [
 _MAX_REPAIR_ROUNDS = 200
 
 
-def ksat_array(n_vars, n_clauses, *, k=3, planted=False, quiet=False, max_occurrence=None, distinct=False, seed=None):
+def ksat_array(n_vars, n_clauses, *, k=3, planted=False, quiet=False, max_occurrence=None, distinct=False, seed=None,
+               dtype=np.int64):
     """Sample a k-CNF as a clause array; the one entry point behind every k-SAT generator.
 
     Parameters
@@ -75,10 +76,14 @@ def ksat_array(n_vars, n_clauses, *, k=3, planted=False, quiet=False, max_occurr
         Not combinable with ``max_occurrence``.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Randomness; None draws a fresh seed and records it in the metadata.
+    dtype : numpy.int64 (default) or numpy.int32
+        Integer type of the clause array (int32 needs n_vars < 2^31; it halves
+        the memory and the arithmetic, as the CLI's writer uses). The values,
+        and so the written file, do not depend on it.
 
     Returns
     -------
-    clauses : ndarray of int64, shape (n_clauses, k)
+    clauses : ndarray of ``dtype``, shape (n_clauses, k)
         Signed 1-based DIMACS literals, variables increasing along each row.
     meta : dict
         Generator name, parameters, sampling mode, seed and certificate.
@@ -115,6 +120,11 @@ def ksat_array(n_vars, n_clauses, *, k=3, planted=False, quiet=False, max_occurr
         if distinct:
             raise InvalidParameterError("distinct=True is not supported together with max_occurrence")
 
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.int64), np.dtype(np.int32)):
+        raise InvalidParameterError(f"dtype must be int64 or int32, got {dtype}")
+    if dtype == np.int32 and n_vars >= 2**31:
+        raise InvalidParameterError(f"dtype int32 needs n_vars < 2^31, got n_vars = {n_vars}")
     rng, recorded = resolve_seed(seed)
     sigma = None
     if planted:
@@ -125,13 +135,14 @@ def ksat_array(n_vars, n_clauses, *, k=3, planted=False, quiet=False, max_occurr
         if max_occurrence is not None:
             var = np.sort(_bounded_variables(rng, n_vars, size, k, max_occurrence), axis=1)
         else:
-            var = sample_k_subsets(rng, n_vars, size, k)
+            var = sample_k_subsets(rng, n_vars, size, k, dtype=dtype)
         return _literals(rng, var, sigma, quiet, k)
 
     if distinct:
         clauses = _draw_distinct(rng, draw, n_vars, n_clauses, k, n_patterns, sigma, quiet)
     else:
         clauses = draw(n_clauses)
+    clauses = clauses.astype(dtype, copy=False)
 
     if max_occurrence is not None:
         name = "bounded-occurrence-ksat"
@@ -159,9 +170,9 @@ def _literals(rng, var, sigma, quiet, k):
     """Attach signs to 0-based variable rows: uniform, or per the planted pattern."""
     m = len(var)
     if sigma is None:
-        negative = rng.integers(0, 2, size=(m, k), dtype=np.int8).view(bool)
+        negative = rng.integers(0, 2, size=(m, k), dtype=np.int8)
         lit = var + 1
-        np.negative(lit, out=lit, where=negative)
+        lit *= np.subtract(1, 2 * negative, dtype=lit.dtype)  # -1 where negative (faster than where=)
         return lit
     # a pattern is a k-bit mask of the literals that sigma makes true;
     # 0 (all false) is excluded, and for quiet planting also 2^k - 1 (all true)

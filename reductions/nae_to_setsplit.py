@@ -47,7 +47,7 @@ from reluhard.errors import InvalidParameterError
 from reluhard.structures.cnf import as_bool_assignment, to_dimacs_assignment
 from reluhard.structures.hypergraph import make_hypergraph_from_arrays, ragged_arrays, row_sort_order
 from .base import Reduction
-from .sat_to_nae import flat_clauses, nae_violated
+from .sat_to_nae import NAEFormula, flat_clauses, nae_violated
 
 __all__ = ["REDUCTION", "forward", "lift", "decode", "literal_vertex"]
 
@@ -59,9 +59,10 @@ def literal_vertex(lit):
 
 
 def params(nae, raw):
-    if not hasattr(nae, "clauses") or not hasattr(nae, "n_vars"):
+    if not isinstance(nae, NAEFormula) and (not hasattr(nae, "clauses") or not hasattr(nae, "n_vars")):
         raise InvalidParameterError(f"nae-setsplit takes an NAEFormula, got {type(nae).__name__}")
-    return {"n": nae.n_vars, "m": len(nae.clauses)}
+    lits = getattr(nae, "_flat_clauses", None)  # a formula made from arrays: no clause tuples needed
+    return {"n": nae.n_vars, "m": len(nae.clauses) if lits is None else len(lits[1])}
 
 
 def forward(nae, p):

@@ -47,7 +47,6 @@ Examples
 from fractions import Fraction
 from math import comb
 
-import networkx as nx
 import numpy as np
 
 from reluhard.errors import InvalidParameterError
@@ -114,6 +113,8 @@ def forward(cnf, p):
     N = len(lits)
     a, b = np.triu_indices(N, 1)
     keep = (groups[a] != groups[b]) & (lits[a] != -lits[b])
+    import networkx as nx  # here, not at import: every CLI command that lists the reductions loads this module
+
     G = nx.Graph()
     G.add_nodes_from(range(N))
     G.add_edges_from(zip(a[keep].tolist(), b[keep].tolist()))

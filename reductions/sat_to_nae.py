@@ -90,8 +90,51 @@ class NAEFormula:
             flat.flags.writeable = lens.flags.writeable = False
             object.__setattr__(self, "_flat_clauses", (flat, lens))
 
+    @classmethod
+    def from_arrays(cls, flat, lens, n_vars, meta=None):
+        """The formula whose clause i is the next ``lens[i]`` literals of ``flat`` (int64 arrays).
+
+        Same checks and messages as the constructor, on the arrays; the tuple
+        ``clauses`` is built on first access (the chain's next step reads the
+        flat arrays), so no 10^6 clause tuples are made on the way.
+        """
+        flat = np.array(flat, dtype=np.int64).reshape(-1)
+        lens = np.array(lens, dtype=np.int64).reshape(-1)
+        nae = _FlatNAE.__new__(_FlatNAE)
+        object.__setattr__(nae, "n_vars", n_vars)
+        object.__setattr__(nae, "meta", {} if meta is None else meta)
+        n = int(n_vars)
+        ids = np.repeat(np.arange(len(lens)), lens)
+        bad = lens == 0
+        bad[ids[(flat == 0) | (flat > n) | (flat < -n)]] = True
+        if bad.any():
+            i = int(np.argmax(bad))
+            start = int(lens[:i].sum())
+            _check_nae_clause(i, tuple(flat[start:start + lens[i]].tolist()), n_vars)
+        flat.flags.writeable = lens.flags.writeable = False
+        object.__setattr__(nae, "_flat_clauses", (flat, lens))
+        return nae
+
     def __repr__(self):
-        return f"NAEFormula(n_vars={self.n_vars}, n_clauses={len(self.clauses)})"
+        lits = getattr(self, "_flat_clauses", None)
+        return f"NAEFormula(n_vars={self.n_vars}, n_clauses={len(self.clauses) if lits is None else len(lits[1])})"
+
+
+class _FlatNAE(NAEFormula):
+    """An :class:`NAEFormula` made by :meth:`NAEFormula.from_arrays`: ``clauses`` (tuple of
+    tuples) is built from the validated flat arrays on first access."""
+
+    @property
+    def clauses(self):
+        clauses = self.__dict__.get("_clauses")
+        if clauses is None:
+            clauses = tuple(ragged_tuples(*self._flat_clauses))
+            self.__dict__["_clauses"] = clauses
+        return clauses
+
+    @clauses.setter
+    def clauses(self, value):  # the dataclass __init__ (dataclasses.replace) sets the field
+        self.__dict__["_clauses"] = value
 
 
 def flat_clauses(nae):
@@ -190,8 +233,9 @@ def forward(cnf, p):
         is_lit = np.ones(out.size, dtype=bool)
         is_lit[np.cumsum(lens) - 1] = False  # the last slot of every clause is z
         out[is_lit] = flat[keep]
-        clauses = tuple(ragged_tuples(out, lens))
     meta = {"reduction": "sat-nae", "fresh_variable": z, "n_source_vars": p["n"], "source_meta": instance_meta(cnf)}
+    if lits is not None:
+        return NAEFormula.from_arrays(out, lens, z, meta)
     return NAEFormula(clauses, z, meta)
 
 

@@ -8,8 +8,6 @@ numpy is imported inside the functions that need it, so the CLI can
 validate a seed without paying numpy's import (``reluhard --help``).
 """
 
-import secrets
-
 from .errors import InvalidParameterError
 
 __all__ = ["as_generator", "spawn", "draw_seed", "check_seed"]
@@ -62,4 +60,6 @@ def spawn(seed, n):
 
 def draw_seed():
     """A fresh seed to record when the user gave none (so every file is reproducible)."""
+    import secrets  # (hashlib, hmac: not at start-up, `reluhard --help` imports this module)
+
     return secrets.randbelow(2**31)

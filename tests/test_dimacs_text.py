@@ -89,3 +89,24 @@ def test_sat_nae_reads_the_flat_arrays():
     a = get_reduction("sat-nae").apply(plain).target
     b = get_reduction("sat-nae").apply(flat_cnf).target
     assert a.clauses == b.clauses and a.clauses[2] == (1, 2, 5)
+
+
+def test_sign_word_path_matches_reference():
+    # 10^6 <= max |literal| < 10^7: the table of absolute values plus a sign byte (one word per token)
+    rng = np.random.default_rng(1)
+    C = rng.integers(1, 3 * 10**6, size=(3000, 3)) * rng.choice([-1, 1], size=(3000, 3))
+    C[0] = [10**6, -(10**6), 9_999_999]
+    C[1] = [1, -9, 10]
+    text = reference(C.tolist(), 10**7)
+    assert format_cnf(C, 10**7) == text
+    assert format_cnf(C.astype(np.int32), 10**7) == text  # int32 clause arrays are written as they are
+    tokens = clause_tokens(C.ravel(), np.full(len(C), 3))
+    assert b"".join(iter_token_bytes(tokens, chunk=777)) == text.split(b"\n", 1)[1]
+    assert cnf_sha256(C, 10**7) == hashlib.sha256(text.split(b"\n", 1)[0] + b"\n" + text.split(b"\n", 1)[1]).hexdigest()
+
+
+def test_range_rows_equal_the_general_rows():
+    from reluhard.io._dimacs_text import _abs_rows, _range_rows
+
+    for vmax in (0, 1, 9, 10, 99, 100, 101, 12345, 10**5):
+        assert (_range_rows(vmax) == _abs_rows(np.arange(vmax + 1))).all(), vmax

@@ -26,3 +26,11 @@ def test_ksat_generation_imports_no_networkx():
     assert "numpy" in mods and "networkx" not in mods
     mods = _modules_after("import reluhard.generators as g\ng.gnp")  # lazy names still resolve
     assert "networkx" in mods
+
+
+def test_generate_ksat_cli_imports_numpy_only(tmp_path):
+    out = tmp_path / "f.cnf"
+    mods = _modules_after(f"from reluhard.cli import main\nassert main(['generate', 'ksat', '-n', '30', '-m', '90', '--seed', '1', '-o', {str(out)!r}]) == 0")
+    assert out.exists() and "numpy" in mods
+    # no scipy, networkx or the sweep family registry (its entry points) on the generation path
+    assert not {"scipy", "networkx", "reluhard.sweep", "reluhard.data"} & mods

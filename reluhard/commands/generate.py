@@ -104,6 +104,7 @@ def _ksat_build(args, seed):
     clauses, meta = ksat_array(
         args.n, m, k=args.k, planted=planting != "none", quiet=planting == "quiet",
         max_occurrence=args.max_occurrence, distinct=args.distinct, seed=seed,
+        dtype="int32" if args.n < 2**31 else "int64",  # same values; half the memory and arithmetic
     )
     if args.ratio is not None:
         meta.setdefault("params", {})["ratio"] = str(args.ratio)
@@ -280,14 +281,43 @@ FAMILIES = {
 }
 
 
+class _LazyArguments:
+    """A family's parser that adds its arguments on first use (parse or help).
+
+    Only the chosen family's arguments are built, so ``generate ksat`` does not
+    import the sweep family registry (and its entry points) that ``generate
+    family`` lists in its help.
+    """
+
+    _add = None
+
+    def _build_arguments(self):
+        add, self._add = self._add, None
+        if add is not None:
+            add(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._build_arguments()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self):
+        self._build_arguments()
+        return super().format_help()
+
+    def format_usage(self):
+        self._build_arguments()
+        return super().format_usage()
+
+
 def add_arguments(parser):
-    sub = parser.add_subparsers(dest="family", metavar="FAMILY", required=True,
+    from ._common import HelpFormatter
+
+    lazy = type("FamilyParser", (_LazyArguments, type(parser)), {})
+    sub = parser.add_subparsers(dest="family", metavar="FAMILY", required=True, parser_class=lazy,
                                 help="instance family; 'reluhard generate FAMILY --help' lists its options")
     for name, (help_text, add, build) in FAMILIES.items():
-        from ._common import HelpFormatter
-
         p = sub.add_parser(name, help=help_text, description=help_text, formatter_class=HelpFormatter)
-        add(p)
+        p._add = add
         p.set_defaults(_build=build)
 
 

@@ -29,7 +29,7 @@ def clause_tokens(flat, lengths):
     flat = np.asarray(flat)
     lengths = np.asarray(lengths, dtype=np.int64)
     m = len(lengths)
-    top = int(np.abs(flat).max()) if len(flat) else 0
+    top = int(max(flat.max(), -flat.min())) if len(flat) else 0
     dtype = np.int32 if top < 2**31 - 1 else np.int64
     if m and len(flat) == m * int(lengths[0]) and (lengths == lengths[0]).all():
         k = int(lengths[0])
@@ -67,6 +67,23 @@ def _abs_rows(a):
     return P
 
 
+def _range_rows(vmax):
+    """``_abs_rows(np.arange(vmax + 1))``, built block by block of equal digit count (sorted values)."""
+    width = len(str(int(vmax)))
+    P = np.zeros((vmax + 1, width + 1), dtype=np.uint8)
+    v = np.arange(vmax + 1, dtype=np.int32 if vmax < 2**31 else np.int64)
+    lo = 0
+    for d in range(1, width + 1):
+        hi = min(10**d, vmax + 1)  # the values with d digits (0 counts as one digit)
+        q = v[lo:hi].copy()
+        for t in range(d - 1, -1, -1):
+            P[lo:hi, t] = q % 10 + 48
+            q //= 10
+        P[lo:hi, d] = 32
+        lo = hi
+    return P
+
+
 def _signed_rows(values, P):
     """Token rows of the signed ints ``values`` from the rows ``P`` of their absolute values."""
     rows = np.zeros((len(values), P.shape[1] + 1), dtype=np.uint8)
@@ -80,9 +97,9 @@ def _signed_rows(values, P):
 
 def _table(tokens):
     """(token rows, offset, inverse): the row of token t is ``rows[t + offset]`` or ``rows[inverse[i]]``."""
-    vmax = int(np.abs(tokens).max()) if len(tokens) else 0
+    vmax = int(max(tokens.max(), -tokens.min())) if len(tokens) else 0
     if vmax <= 4 * len(tokens) + 1024:  # a dense table of -vmax..vmax
-        P = _abs_rows(np.arange(vmax + 1))
+        P = _range_rows(vmax)
         rows = np.zeros((2 * vmax + 1, P.shape[1] + 1), dtype=np.uint8)
         rows[vmax:, :-1] = P
         rows[:vmax, 0] = 45
@@ -111,10 +128,48 @@ def _gather(rows, idx):
     return np.take(rows.view(f"V{W}").ravel(), idx).tobytes().translate(None, b"\0")
 
 
+#: a packed 9-byte record: the sign byte ('-' or 0) and the 8-byte row of the absolute value
+_SIGNED_WORD = np.dtype([("sign", np.uint8), ("word", "<u8")], align=False)
+
+
+def _abs_words(vmax):
+    """One little-endian uint64 per absolute value 0..vmax (< 10^7): its digits and separator, zero padded.
+
+    The row of 0 is the clause terminator "0\n"; a literal's separator is a space.
+    """
+    P = _range_rows(vmax)
+    P[0, 1] = 10
+    words = np.zeros((vmax + 1, 8), dtype=np.uint8)
+    words[:, : P.shape[1]] = P
+    return words.view("<u8").ravel()
+
+
+def _iter_sign_words(tokens, vmax, chunk):
+    """Token bytes from a table of absolute values (8 bytes a row) plus a sign byte.
+
+    For 10^6 <= vmax < 10^7 a signed row needs 9 or 10 bytes (two words); the
+    absolute value alone fits one word, so the table is half the size (fewer
+    cache misses in the gather) and the text passed to ``translate`` is 9
+    instead of 16 bytes per token.
+    """
+    words = _abs_words(vmax)
+    out = np.empty(min(chunk, len(tokens)), dtype=_SIGNED_WORD)
+    for s in range(0, len(tokens), chunk):
+        t = tokens[s: s + chunk]
+        o = out[: len(t)]
+        np.multiply(t < 0, 45, out=o["sign"], casting="unsafe")
+        np.take(words, np.abs(t), out=o["word"])
+        yield o.tobytes().translate(None, b"\0")
+
+
 def iter_token_bytes(tokens, chunk=CHUNK):
     """Yield the DIMACS bytes of ``tokens`` chunk by chunk (same bytes as :func:`format_tokens`)."""
     tokens = np.asarray(tokens)
     if len(tokens) == 0:
+        return
+    vmax = int(max(tokens.max(), -tokens.min()))
+    if 10**6 <= vmax < 10**7 and vmax <= 4 * len(tokens) + 1024:
+        yield from _iter_sign_words(tokens, vmax, chunk)
         return
     rows, offset, inverse = _table(tokens)
     W = rows.shape[1]

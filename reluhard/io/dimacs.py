@@ -28,6 +28,7 @@ import bz2
 import gzip
 import lzma
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -328,20 +329,24 @@ def parse_cnf_bytes(data, path, lim):
     n_vars, n_clauses = header
     huge = ndig > _DIGITS_MAX
     small = np.where(huge, 0, ndig).astype(np.int16)
-    val = np.zeros(len(ctok), dtype=np.int64)
-    pos = np.empty(len(ctok), dtype=idx)
-    term = np.empty(len(ctok), dtype=np.int64)
-    p10 = 1
-    for k in range(int(small.max()) if len(small) else 0):  # k-th digit from the right of every token at once
-        np.subtract(cte, 1 + k, out=pos)
-        np.maximum(pos, 0, out=pos)
-        digit = raw[pos]
-        digit -= 48  # uint8; garbage where small <= k, zeroed next
-        digit[small <= k] = 0
-        np.multiply(digit, np.int64(p10), out=term)
-        val += term
-        p10 *= 10
-    del pos, term
+    signed = _parse_checked_tokens(data, cts, cte, ctok, huge)
+    if signed is not None:
+        val = np.abs(signed)
+    else:
+        val = np.zeros(len(ctok), dtype=np.int64)
+        pos = np.empty(len(ctok), dtype=idx)
+        term = np.empty(len(ctok), dtype=np.int64)
+        p10 = 1
+        for k in range(int(small.max()) if len(small) else 0):  # k-th digit from the right of every token at once
+            np.subtract(cte, 1 + k, out=pos)
+            np.maximum(pos, 0, out=pos)
+            digit = raw[pos]
+            digit -= 48  # uint8; garbage where small <= k, zeroed next
+            digit[small <= k] = 0
+            np.multiply(digit, np.int64(p10), out=term)
+            val += term
+            p10 *= 10
+        del pos, term
     zero = (val == 0) & ~huge
     zeros = np.flatnonzero(zero)
     if len(ctok) and not zero[-1]:
@@ -369,7 +374,7 @@ def parse_cnf_bytes(data, path, lim):
         )
     if len(zeros) != n_clauses:
         raise InstanceFormatError(f"header declares {n_clauses} clauses but the file has {len(zeros)}", path=path, line=header_line)
-    flat = np.where(neg, -val, val)[~zero]
+    flat = signed[~zero] if signed is not None else np.where(neg, -val, val)[~zero]
     return {
         "n_vars": n_vars,
         "n_clauses": n_clauses,
@@ -382,9 +387,29 @@ def parse_cnf_bytes(data, path, lim):
     }
 
 
+def _parse_checked_tokens(data, cts, cte, ctok, huge):
+    """The signed values of the clause tokens by one C-level parse, or None.
+
+    Used only after every clause token was checked to be ``-?[0-9]+`` (at most 18
+    digits) and when the clause tokens are one contiguous run of tokens (no comment
+    or header line among them): then the bytes from the first to the last clause
+    token are exactly those tokens separated by ASCII whitespace, which
+    ``numpy.fromstring`` reads as the digit loop would. Anything else: None.
+    """
+    if not len(ctok) or huge.any() or int(ctok[-1]) - int(ctok[0]) + 1 != len(ctok) or not isinstance(data, bytes):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        signed = np.fromstring(data[int(cts[0]):int(cte[-1])], dtype=np.int64, sep=" ")
+    return signed if len(signed) == len(ctok) else None
+
+
 def _checked_body(clauses, n_vars):
     """(flat, lengths, token stream) of a clause array / CNF / clause list, literals checked against n_vars."""
-    flat, lengths = clause_arrays(clauses)
+    if isinstance(clauses, np.ndarray) and clauses.ndim == 2 and clauses.dtype == np.int32:
+        flat, lengths = clauses.ravel(), np.full(clauses.shape[0], clauses.shape[1], dtype=np.int64)  # no int64 copy
+    else:
+        flat, lengths = clause_arrays(clauses)
     if len(flat):
         if (flat == 0).any():
             raise InvalidParameterError("a clause contains the literal 0")

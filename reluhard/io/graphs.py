@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InstanceFormatError, InvalidParameterError
+from ..structures.graph import identity_edges
 from ._meta import meta_line, parse_meta_comment
 from .atomic import atomic_write
 from .dimacs import open_text
@@ -161,7 +162,92 @@ def _vertex(tok, path, lineno):
     return int(tok)
 
 
+def _digits_value(raw, start, end):
+    """Integer value of the decimal digit runs raw[start:end] (all digits, 1..18 long), vectorised."""
+    val = np.zeros(len(start), dtype=np.int64)
+    width = end - start
+    for k in range(int(width.max()) if len(width) else 0):  # k-th digit from the right of every run
+        d = raw[np.maximum(end - 1 - k, 0)].astype(np.int64) - 48
+        val += np.where(width > k, d, 0) * np.int64(10**k)
+    return val
+
+
+def _fast_dimacs(text, path, lim):
+    """``_parse_dimacs`` for the usual layout, vectorised; None when the file is anything else.
+
+    Accepted: ASCII, '\n' line ends, lines that are empty, comments starting with
+    'c' in column 1, one 'p' header line, and after it 'e U V' lines (single spaces,
+    decimal ids of at most 18 digits) with ids in 1..N, no self-loop, no repeated
+    edge and exactly M edges. Any other file (including every malformed one) goes
+    to the line-by-line parser, which gives the same result and the error messages.
+    """
+    if not text.isascii() or "\r" in text:
+        return None
+    data = text.encode("ascii")
+    raw = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(raw == 10)
+    starts = np.concatenate([[0], nl + 1])
+    ends = np.concatenate([nl, [len(raw)]])
+    length = ends - starts
+    nonempty = length > 0
+    lead = np.zeros(len(starts), dtype=np.uint8)
+    lead[nonempty] = raw[starts[nonempty]]
+    is_c, is_p, is_e = lead == 99, lead == 112, lead == 101
+    if not (is_c | is_p | is_e | ~nonempty).all() or is_p.sum() != 1:
+        return None
+    meta = None
+    for i in np.flatnonzero(is_c).tolist():  # comment lines (few): as the line parser reads them
+        line = text[starts[i]:ends[i]]
+        if line.strip() != line:
+            return None
+        meta = _meta_from(line[1:], meta, path, i + 1)
+    hp = int(np.flatnonzero(is_p)[0])
+    hline = text[starts[hp]:ends[hp]]
+    if hline.strip() != hline:
+        return None
+    n, m = _parse_header(hline.split(), hline, path, hp + 1, lim)
+    e = np.flatnonzero(is_e)
+    if len(e) != m or (len(e) and e[0] < hp):
+        return None
+    if not len(e):
+        return n, [], meta
+    s, t = starts[e], ends[e]
+    # every byte of an edge line after "e " is a digit except exactly one space, not at either end
+    line_of = np.repeat(np.arange(len(e)), t - s)
+    pos = np.arange(len(line_of)) - np.repeat(np.cumsum(t - s) - (t - s), t - s) + np.repeat(s, t - s)
+    b = raw[pos]
+    rel = pos - s[line_of]
+    space = b == 32
+    digit = (b >= 48) & (b <= 57)
+    ok_byte = np.where(rel == 0, True, np.where(rel == 1, space, digit | space))
+    if not ok_byte.all() or (t - s < 5).any():
+        return None
+    spaces = np.bincount(line_of[space], minlength=len(e))
+    if not (spaces == 2).all():
+        return None
+    sp2 = pos[space & (rel > 1)]  # the second space of each line, in line order
+    lu, lv = sp2 - (s + 2), t - sp2 - 1
+    if (lu < 1).any() or (lv < 1).any() or (lu > 18).any() or (lv > 18).any():
+        return None
+    u = _digits_value(raw, s + 2, sp2) - 1
+    v = _digits_value(raw, sp2 + 1, t) - 1
+    if (u < 0).any() or (v < 0).any() or (u >= n).any() or (v >= n).any() or (u == v).any():
+        return None
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    key = np.sort(lo * np.int64(n) + hi)
+    if (key[1:] == key[:-1]).any():
+        return None  # a repeated edge: the line parser reports or merges it
+    return n, list(zip(lo.tolist(), hi.tolist())), meta
+
+
 def _parse_dimacs(text, path, duplicates, lim):
+    fast = _fast_dimacs(text, path, lim)
+    if fast is not None:
+        return fast
+    return _parse_dimacs_lines(text, path, duplicates, lim)
+
+
+def _parse_dimacs_lines(text, path, duplicates, lim):
     header, header_line, meta = None, None, None
     edges = _EdgeChecker(path, duplicates)
     for lineno, raw in enumerate(split_lines(text), 1):
@@ -248,11 +334,11 @@ def edge_array(G):
     nodes = list(G.nodes())
     if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in nodes) or (n and (min(nodes) != 0 or max(nodes) != n - 1)):
         raise InvalidParameterError("graph vertices must be the integers 0..n-1 (use networkx.convert_node_labels_to_integers)")
-    e = np.array(list(G.edges()), dtype=np.int64).reshape(-1, 2)
+    e = identity_edges(G, n)  # the vertices are 0..n-1 (checked above)
     if (e[:, 0] == e[:, 1]).any():
         raise InvalidParameterError("graph has a self-loop; the formats do not allow them")
     e.sort(axis=1)
-    return e[np.lexsort((e[:, 1], e[:, 0]))]
+    return e[np.argsort(e[:, 0] * np.int64(max(n, 1)) + e[:, 1], kind="stable")]  # (u, v) order, as lexsort
 
 
 def format_graph(G, fmt="dimacs", *, comments=True):

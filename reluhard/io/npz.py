@@ -86,12 +86,33 @@ def save_training_set(path, X, y, sample_weight, meta):
     with atomic_write(path, "wb") as fh:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for key in keys:
-                buf = io.BytesIO()
-                np.lib.format.write_array(buf, np.asanyarray(arrays[key]), allow_pickle=False)
-                info = zipfile.ZipInfo(key + ".npy", date_time=_EPOCH)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, buf.getvalue(), compresslevel=1)  # fast deflate: 10^6-clause sets in seconds
+                _write_member(zf, key, np.asanyarray(arrays[key]))
+
+
+def _write_member(zf, key, array):
+    """One ``KEY.npy`` member, deflated at level 1 (10^6-clause sets in seconds).
+
+    The .npy header and the array's bytes are streamed into the member (no
+    in-memory copy of the .npy file); the bytes equal those of
+    ``zf.writestr(info, <the .npy file>, compresslevel=1)``.
+    """
+    info = zipfile.ZipInfo(key + ".npy", date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info._compresslevel = 1  # what writestr(compresslevel=1) sets
+    if array.ndim > 1 or array.dtype.hasobject:  # (never written here) the general writer
+        buf = io.BytesIO()
+        np.lib.format.write_array(buf, array, allow_pickle=False)
+        zf.writestr(info, buf.getvalue(), compresslevel=1)
+        return
+    if not array.flags.c_contiguous:  # 0-d / 1-d: C order is what write_array writes
+        array = array.copy(order="C")
+    head = io.BytesIO()
+    np.lib.format.write_array_header_1_0(head, np.lib.format.header_data_from_array_1_0(array))
+    with zf.open(info, mode="w") as dest:
+        dest.write(head.getvalue())
+        if array.size:
+            dest.write(array.reshape(-1).view(np.uint8))
 
 
 def _members(path, cap):

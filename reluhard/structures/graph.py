@@ -6,6 +6,7 @@ identity for the integer-labelled graphs written by ``reluhard.io``.
 Self-loops are ignored: DkS counts edges between distinct vertices.
 """
 
+from itertools import chain
 from math import comb
 
 import numpy as np
@@ -36,15 +37,36 @@ def edge_array(G):
     """(n, E) with E an (|E|, 2) int64 array of edges u < v, sorted, self-loops dropped."""
     order = graph_order(G)
     n = len(order)
-    pos = {v: i for i, v in enumerate(order)}
-    if G.number_of_edges():
-        E = np.array([(pos[a], pos[b]) for a, b in G.edges()], dtype=np.int64).reshape(-1, 2)
-    else:
+    m = G.number_of_edges()
+    if not m:
         E = np.zeros((0, 2), dtype=np.int64)
+    elif order == list(range(n)):
+        # vertices 0..n-1 (sorted distinct integers): the labels are the positions
+        E = identity_edges(G, n)
+    else:
+        pos = {v: i for i, v in enumerate(order)}
+        E = np.array([(pos[a], pos[b]) for a, b in G.edges()], dtype=np.int64).reshape(-1, 2)
     E = E[E[:, 0] != E[:, 1]]
     E.sort(axis=1)
-    E = np.unique(E, axis=0) if len(E) else E
+    if len(E):  # sorted distinct rows (as np.unique(E, axis=0)), by one sort of u * n + v
+        key = np.sort(E[:, 0] * np.int64(n) + E[:, 1])
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+        E = np.stack([key // n, key % n], axis=1)
     return n, E
+
+
+def identity_edges(G, n):
+    """(|E|, 2) int64 array of the edges (u, v), u <= v, of a graph on the vertices 0..n-1.
+
+    Read from the adjacency dicts with C-level iteration (``G.edges()`` yields
+    every edge through a Python generator); each edge once, self-loops as (v, v).
+    """
+    adj = G.adj
+    deg = np.fromiter(map(len, map(adj.__getitem__, range(n))), dtype=np.int64, count=n)
+    nb = np.fromiter(chain.from_iterable(map(adj.__getitem__, range(n))), dtype=np.int64, count=int(deg.sum()))
+    src = np.repeat(np.arange(n, dtype=np.int64), deg)
+    keep = src <= nb
+    return np.stack([src[keep], nb[keep]], axis=1)
 
 
 def adjacency(n, E):

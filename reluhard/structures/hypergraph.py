@@ -155,12 +155,12 @@ def check_hypergraph(h):
         vertex, or names a vertex outside 0..n_vertices-1.
     """
     n = getattr(h, "n_vertices", None)
+    cached = getattr(h, "_edge_csr", None)  # set by Hypergraph, which validated the same edges
+    if isinstance(cached, EdgeCSR) and isinstance(h, Hypergraph):  # (reading h.edges could build 10^6 tuples)
+        return EdgeCSR(cached.n_vertices, cached.indptr.copy(), cached.indices.copy())
     edges = getattr(h, "edges", None)
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or n < 0 or edges is None:
         raise InvalidParameterError("expected a hypergraph with a non-negative integer n_vertices and a list of edges")
-    cached = getattr(h, "_edge_csr", None)  # set by Hypergraph, which validated the same edges
-    if isinstance(cached, EdgeCSR):
-        return EdgeCSR(cached.n_vertices, cached.indptr.copy(), cached.indices.copy())
     n = int(n)
     try:
         rag = ragged_arrays(edges, int)
@@ -287,15 +287,17 @@ class Hypergraph:
         vertices = np.asarray(vertices, dtype=np.int64).reshape(-1)
         if (sizes < 0).any() or int(sizes.sum()) != vertices.size:
             raise InvalidParameterError(f"edge sizes must be >= 0 and sum to the {vertices.size} vertices given")
-        h = cls.__new__(cls)
+        lazy = cls is Hypergraph  # the tuple edges are built on first access (_FlatEdgesHypergraph)
+        h = (_FlatEdgesHypergraph if lazy else cls).__new__(_FlatEdgesHypergraph if lazy else cls)
         object.__setattr__(h, "meta", {} if meta is None else meta)
-        h._set_flat_edges(n, vertices, sizes)
+        h._set_flat_edges(n, vertices, sizes, materialise=not lazy)
         return h
 
-    def _set_flat_edges(self, n, flat, sizes):
+    def _set_flat_edges(self, n, flat, sizes, materialise=True):
         """Sort each edge, check all edges and store them (vectorised over the flat vertex array)."""
         ids = np.repeat(np.arange(len(sizes)), sizes)
-        flat = flat[row_sort_order(flat, ids)]
+        if flat.size > 1 and not ((flat[1:] > flat[:-1]) | (ids[1:] != ids[:-1])).all():
+            flat = flat[row_sort_order(flat, ids)]  # (edges already strictly increasing need no sort)
         bad = sizes == 0
         bad[ids[1:][(flat[1:] == flat[:-1]) & (ids[1:] == ids[:-1])]] = True
         bad[ids[(flat < 0) | (flat >= n)]] = True
@@ -304,7 +306,8 @@ class Hypergraph:
             start = int(sizes[:i].sum())
             _check_edge(tuple(flat[start:start + sizes[i]].tolist()), n)
         object.__setattr__(self, "n_vertices", n)
-        object.__setattr__(self, "edges", tuple(ragged_tuples(flat, sizes)))
+        if materialise:
+            object.__setattr__(self, "edges", tuple(ragged_tuples(flat, sizes)))
         # the validated CSR view, so check_hypergraph need not flatten the edges again
         object.__setattr__(self, "_edge_csr", edge_csr(n, sizes, flat))
 
@@ -324,6 +327,43 @@ class Hypergraph:
         if c.shape != (self.n_vertices,) or not np.isin(c, (0, 1)).all():
             raise InvalidParameterError(f"a colouring is a 0/1 sequence of length {self.n_vertices}")
         return all(len({int(c[v]) for v in e}) == 2 for e in self.edges)
+
+
+class _FlatEdgesHypergraph(Hypergraph):
+    """A :class:`Hypergraph` made by :meth:`Hypergraph.from_arrays`: ``edges`` (the tuple of
+    sorted tuples) is built from the validated CSR view on first access.
+
+    The reductions that produce hypergraphs work on the CSR view only, so a chain
+    such as sat-krelu never creates the 10^6 edge tuples unless someone reads them.
+    Equal to (and hashes as) the eager Hypergraph with the same edges.
+    """
+
+    @property
+    def edges(self):
+        edges = self.__dict__.get("_edges")
+        if edges is None:
+            csr = self._edge_csr
+            edges = tuple(ragged_tuples(csr.indices, csr.sizes))
+            self.__dict__["_edges"] = edges
+        return edges
+
+    @edges.setter
+    def edges(self, value):  # the dataclass __init__ (dataclasses.replace) sets the field
+        self.__dict__["_edges"] = value
+
+    def __eq__(self, other):
+        if isinstance(other, Hypergraph):
+            return (self.n_vertices, self.edges) == (other.n_vertices, other.edges)
+        return NotImplemented
+
+    __hash__ = Hypergraph.__hash__
+
+    @property
+    def n_edges(self):
+        return self._edge_csr.n_edges
+
+    def __repr__(self):
+        return f"Hypergraph(n_vertices={self.n_vertices!r}, edges={self.edges!r}, meta={self.meta!r})"
 
 
 def _check_edge(e, n):

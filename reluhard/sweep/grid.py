@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from reluhard.data import frac_str
 from reluhard.errors import InvalidParameterError, UnknownNameError
 from reluhard.registry import GROUPS, Registry
 
@@ -522,6 +521,8 @@ def make_spec(*, reductions, grid, options=None, seeds=1, methods=("gd",), famil
         opt = declared[dest]
         vals = [True] if opt.kind == "flag" and raw is True else parse_axis(key, raw)
         canon = []
+        from reluhard.data import frac_str  # numpy/scipy: not at import (``generate --help`` lists FAMILY_REGISTRY)
+
         for v in vals:
             c = opt.convert(v)  # validated here, canonical (so CLI "4" and TOML 4 give one cell id)
             canon.append(frac_str(c) if isinstance(c, Fraction) else c)
