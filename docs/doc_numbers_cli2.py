@@ -319,3 +319,56 @@ def learner_anytime_first_log2():
 def learner_anytime_factor():
     """Planned size growth per anytime level: 2^(log2_target step)."""
     return str(int(2 ** float(re.search(r"log2_target \+= ([\d.]+)", _single_source()).group(1))))
+
+
+# ----------------------------------------------------------------------------- docs/reductions/dks-relu-normalized.md
+
+
+def _e3(x):
+    """5.32e−7 (3 significant digits, Unicode minus)."""
+    return _sci(x, 3)
+
+
+@lru_cache(maxsize=None)
+def _dksn_row(b, r=3, kappa=6):
+    from reluhard.generators.dks_families import multipartite_no
+    from reluhard.reductions import get_reduction
+
+    G = multipartite_no(b, r, kappa)
+    red = get_reduction("dks-relu")
+    return red.apply(G, kappa=kappa, variant="normalized").target.meta, red.apply(G, kappa=kappa).target.meta
+
+
+@number("dksn.table.*")
+def dksn_table(rest):
+    """``dksn.table.N.COL`` of the K_{b,b,b} table (κ = 6, n = 3b): COL eps_exact, eps, eps_n2, locality, plain."""
+    n, col = rest.split(".")
+    norm, plain = _dksn_row(int(n) // 3)
+    eps = Fraction(norm["eps"])
+    if col == "eps_exact":
+        return _frac(eps)
+    value = {"eps": eps, "eps_n2": eps * int(n) ** 2, "locality": Fraction(norm["locality_bound"]),
+             "plain": Fraction(plain["eps"])}[col]
+    return _e3(value)
+
+
+@number("dksn.mu3")
+def dksn_mu3():
+    """μ₃ at κ = 6, δ = 1/5 (n large enough)."""
+    from reluhard.reductions.dks_to_relu_normalized import mu3
+
+    return _frac(mu3(6, Fraction(1, 5), 100))
+
+
+@number("dksn.k40.*")
+def dksn_k40(rest):
+    """``dksn.k40.normalized`` / ``dksn.k40.plain``: ε on K_{40,40,40}, κ = 6 (2 significant digits, ·10⁻ⁿ)."""
+    from reluhard.generators.dks_families import multipartite_no
+    from reluhard.reductions import get_reduction
+
+    G = multipartite_no(40, 3, 6)
+    opts = {"variant": "normalized"} if rest == "normalized" else {}
+    eps = Fraction(get_reduction("dks-relu").apply(G, kappa=6, **opts).target.meta["eps"])
+    mant, exp = f"{float(eps):.1e}".split("e")
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return f"{mant}·10{str(int(exp)).translate(sup)}"
