@@ -372,3 +372,56 @@ def dksn_k40(rest):
     mant, exp = f"{float(eps):.1e}".split("e")
     sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
     return f"{mant}·10{str(int(exp)).translate(sup)}"
+
+
+# ----------------------------------------------------------------------------- docs/reductions/sat-krelu.md (more)
+
+
+@lru_cache(maxsize=None)
+def _krelu_example():
+    """The worked example of sat-krelu.md §7 through the chain at k = 3."""
+    from pysat.formula import CNF
+
+    from reluhard.reductions import get_reduction
+
+    return get_reduction("sat-krelu").apply(CNF(from_clauses=[[1, 2, -3], [-1, -2, 3]]), k=3)
+
+
+@number("krelu.example.*")
+def krelu_example(rest):
+    """``krelu.example.FIELD`` of the §7 example (k = 3): rows, M, rows.KIND (vertex, edge, join, gadget counts),
+    gadget_labels (the gadget points' labels)."""
+    import numpy as np
+
+    img = _krelu_example()
+    meta = img.target.meta
+    if rest == "rows":
+        return str(img.target.n_samples)
+    if rest == "M":
+        return str(meta["M"])
+    if rest.startswith("rows."):
+        lo, hi = meta["rows"][rest.split(".", 1)[1]]
+        return str(hi - lo)
+    if rest == "gadget_labels":
+        lo, hi = meta["rows"]["gadget"]
+        return ", ".join(str(int(v)) for v in np.asarray(img.target.y)[lo:hi])
+    raise KeyError(rest)
+
+
+@number("krelu.c5k2.points")
+def krelu_c5k2_points():
+    """Points of C5 ⋈ K2 (hypergraph-krelu on C5, k = 4, no gadget)."""
+    from reluhard.reductions.hypergraph_to_krelu import REDUCTION, c5_k2_counterexample
+
+    H, _ = c5_k2_counterexample()
+    return str(REDUCTION.apply(H, k=4, no_gadget=True).target.n_samples)
+
+
+@number("tests.dks_exact.*")
+def dks_exact_counts(rest):
+    """``tests.dks_exact.{no,yes}.{default,full}``: the NO graphs / planted cliques of tests/test_dks_exact.py."""
+    kind, mode = rest.split(".")
+    text = (ROOT / "tests" / "test_dks_exact.py").read_text(encoding="utf-8")
+    name = {"no": "NO", "yes": "YES"}[kind]
+    m = re.search(rf"^{name} = _\w+\(n_cases\((\d+), (\d+)\)\)", text, re.M)
+    return m.group(1 if mode == "default" else 2)
