@@ -3,8 +3,8 @@
 (Not ``numbers.py``: run as a script, that name would shadow the standard library's
 ``numbers`` module.) Run ``python docs/doc_numbers.py --check`` (exit 1, one diff per stale number) or
 ``python docs/doc_numbers.py --write`` (rewrite the marked spans in place).
-``tests/test_docs_numbers.py`` runs the check on README.md, docs/tutorial*.md
-and docs/*.md.
+``tests/test_docs_numbers.py`` runs the check on README.md, docs/tutorial*.md,
+docs/*.md and docs/reductions/*.md.
 
 Marker syntax (Markdown; the markers are HTML comments, invisible when rendered)
 -------------------------------------------------------------------------------
@@ -74,7 +74,8 @@ ROOT = DOCS.parent
 #: the files checked by default
 def default_files():
     return [ROOT / "README.md", *sorted(DOCS.glob("tutorial*.md")),
-            *sorted(p for p in DOCS.glob("*.md") if not p.name.startswith("tutorial"))]
+            *sorted(p for p in DOCS.glob("*.md") if not p.name.startswith("tutorial")),
+            *sorted((DOCS / "reductions").glob("*.md"))]
 
 
 #: file name -> None (lint the whole file) or the "## " sections to lint; files not listed are not linted
@@ -89,10 +90,18 @@ TIMING_LINT = {
     "sweeps.md": None,
     "learner.md": None,
     "reliability.md": None,
+    # docs/reductions/
+    "api.md": None,
+    "cnf-3cnf.md": None,
+    "dks-relu.md": None,
+    "dks-relu-normalized.md": None,
+    "sat-krelu.md": None,
+    "sat-relu.md": None,
 }
 
 #: a quoted duration (prose only; code blocks and table rows are not linted)
-DURATION = re.compile(r"(?<![\w.])(\d[\d,.]*\s?(?:s|ms|min|minutes?|seconds?|hours?|h)\b|an hour|half an hour)(?![\w(])")
+DURATION = re.compile(r"(?<![\w.])(\d(?:[\d,.]*\d)?\s?(?:s|ms|min|minutes?|seconds?|hours?|h)\b|an hour|half an hour)(?![\w(])")
+# (a number ends in a digit: "n = 16, min(B, u)" is not a duration)
 
 #: words near a duration that make it a setting (a time limit, a budget), not a measurement
 SETTING = re.compile(r"default|budget|limit|timeout|time-out|per cell|per run|killed|kill|every|older than", re.I)

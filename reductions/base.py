@@ -39,7 +39,10 @@ switch on its name or data type:
     lower bounds on the loss over sign cells, for pruning an exact enumeration
     (owned by the reduction module, next to the claim it comes from);
 ``explain``
-    ``"module:function"`` of a dedicated walk-through (default: the generic one).
+    ``"module:function"`` of a dedicated walk-through (default: the generic one);
+``describe(p) -> dict``
+    the parameters as ``explain`` prints them, ``name -> text`` saying what each
+    means (default: every public entry of ``p`` as ``name = value``).
 
 ``p`` is the parameter dict produced by ``params(src, options)``, which
 validates options against the declared :class:`Option` list and fills defaults
@@ -271,6 +274,7 @@ class Reduction:
     exact: Optional[ExactPolicy] = None
     cell_bound: Optional[Callable] = None
     explain: Optional[str] = None
+    describe: Optional[Callable] = None
 
     @property
     def steps(self):

@@ -125,6 +125,20 @@ def params(h, raw):
     }
 
 
+def describe(p):
+    """The parameters as ``explain`` prints them: the positivity gadget says whether it is on and why."""
+    out = {"k": str(p["k"]), "vertices n": str(p["n"]), "clique columns k-2": str(p["n_clique"]),
+           "features": str(p["n_features"]), "M (largest edge - 1)": str(p["M"]), "variant": p["variant"]}
+    if p["gadget"]:
+        why = "on (k >= 3)"
+    elif p["no_gadget"] and p["k"] >= 3:
+        why = "off (--no-gadget" + ("; at k >= 4 the 'only if' direction then fails)" if p["k"] >= 4 else ")")
+    else:
+        why = f"off (k = {p['k']}: only k >= 3 needs it)"
+    out["positivity gadget"] = why
+    return out
+
+
 def claim_holds(p):
     """Is "realizable iff 2-colourable" proved for these parameters? (k <= 3, or the gadget is on)."""
     return p["k"] <= 3 or p["gadget"]
@@ -345,6 +359,7 @@ REDUCTION = Reduction(
     value=value,
     guarantee=decoder_guarantee,
     options=OPTIONS,
+    describe=describe,
     summary="hypergraph 2-colouring -> sum of k ReLUs: loss 0 attainable iff 2-colourable (any real output weights)",
 )
 

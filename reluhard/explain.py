@@ -300,6 +300,14 @@ def _perturb(kind, witness, inst):
     return w
 
 
+def _described(step, p):
+    """``name -> text`` of one step's parameters: the step's ``describe`` hook, or every public scalar entry."""
+    if getattr(step, "describe", None) is not None:
+        return step.describe(p)
+    return {k: frac_str(v) if isinstance(v, Fraction) else str(v) for k, v in p.items()
+            if not k.startswith("_") and not isinstance(v, (np.ndarray, list, dict))}
+
+
 def explain_generic(red, inst, *, options=None, seed=0, max_rows=40):
     """The walk-through of any registered reduction, from its API alone (sections as ``(title, text)``)."""
     from reluhard.pipeline import certify
@@ -315,8 +323,9 @@ def explain_generic(red, inst, *, options=None, seed=0, max_rows=40):
         lines.append("chain: " + " -> ".join(steps) + "  (forward and lift left to right, decode right to left)")
         for s in red.steps:
             lines.append(f"  {s.name}: {s.summary}")
-    params = {k: v for k, v in img.params.items() if not k.startswith("_") and not isinstance(v, (np.ndarray, list, dict))}
-    lines.append("parameters: " + ", ".join(f"{k} = {frac_str(v) if isinstance(v, Fraction) else v}" for k, v in params.items()))
+    for step, _, p in img.stages:
+        head = "parameters" if len(img.stages) == 1 else f"parameters of {step.name}"
+        lines.append(f"{head}: " + ", ".join(f"{k} = {v}" for k, v in _described(step, p).items()))
     sec.append(("The reduction", "\n".join(lines)))
 
     if red.target_kind != "relu":

@@ -13,8 +13,15 @@ from reluhard.generators.ksat import planted_3sat
 from reluhard.io.dimacs import write_cnf
 
 ROOT = Path(__file__).resolve().parents[1]
-#: commands other work items own (their help is checked by the generic test in test_cli_conventions)
-OTHERS = {"bench", "certify"}
+#: KNOWN offenders of test_no_option_shows_its_variable_name_as_metavar in commands other helpers are
+#: editing right now (bench: #14, certify: #12). The lead empties this list after merging their branches:
+#: an entry that no longer offends fails the test too, so it cannot outlive its fix.
+KNOWN_METAVAR_OFFENDERS = {
+    ("bench", "--tiers"), ("bench", "--reductions"), ("bench", "--hard-seeds"), ("bench", "--hard-ratio"),
+    ("bench", "--algorithms"), ("bench", "--seeds"), ("bench", "--budget"), ("bench", "--jobs"),
+    ("bench", "--scheduler"),
+    ("certify", "--reduction"), ("certify", "--time-limit"),
+}
 
 
 def _run(capsys, *argv):
@@ -41,18 +48,42 @@ def test_a_shared_choice_is_explained_per_reduction_not_with_another_reductions_
     assert "c + delta C(kappa,2)" in sections["dks-relu"] and "realizability" in sections["sat-krelu"]
 
 
-@pytest.mark.parametrize("command", [importlib.import_module(f"reluhard.commands.{m}").NAME for m in COMMANDS])
-def test_no_option_shows_its_variable_name_as_metavar(command):
-    """argparse's default metavar is the destination in capitals (MAX_N, TIME_LIMIT): say what it is instead."""
-    if command in OTHERS:
-        pytest.skip(f"{command} belongs to another work item")
+def _metavar_offenders(command):
+    """(subcommand path, option) of every option whose help shows a variable name instead of what it takes:
+    argparse's default metavar (the destination in capitals: MAX_N, TIME_LIMIT) or one spelled like it
+    (--pigeons PIGEONS)."""
+    out = set()
     for path, p in _walk(build_parser(command)):
-        if not path:
+        if not path or path[0] != command:
             continue
         for a in p._actions:
-            if not a.option_strings or a.nargs == 0 or a.choices is not None or a.metavar is not None:
+            if not a.option_strings or a.nargs == 0 or a.choices is not None:
                 continue
-            assert len(a.dest) == 1, f"{' '.join(path)} {a.option_strings[0]} shows metavar {a.dest.upper()}"
+            shown = a.metavar if isinstance(a.metavar, str) else a.dest.upper()
+            names = {a.dest.upper(), *(o.lstrip("-").replace("-", "_").upper() for o in a.option_strings)}
+            if len(shown) > 1 and shown in names:
+                out.add((" ".join(path), a.option_strings[-1]))
+    return out
+
+
+@pytest.mark.parametrize("command", [importlib.import_module(f"reluhard.commands.{m}").NAME for m in COMMANDS])
+def test_no_option_shows_its_variable_name_as_metavar(command):
+    """Every subcommand, every option: say what it takes (N, SEC, FILE.json), not the variable's name."""
+    found = _metavar_offenders(command)
+    known = {k for k in KNOWN_METAVAR_OFFENDERS if k[0].split()[0] == command}
+    assert found <= known, f"shows its variable name as metavar: {sorted(found - known)}"
+    assert known <= found, f"fixed, remove from KNOWN_METAVAR_OFFENDERS: {sorted(known - found)}"
+
+
+def test_the_metavar_check_catches_both_kinds(monkeypatch):
+    from reluhard.commands import _cnfgen
+
+    monkeypatch.setitem(_cnfgen._PARAMS, "--pigeons", ("pigeons", "PIGEONS", "pigeonhole: number of pigeons p"))
+    assert ("generate cnfgen", "--pigeons") in _metavar_offenders("generate")
+    monkeypatch.setitem(_cnfgen._PARAMS, "--pigeons", ("pigeons", None, "pigeonhole: number of pigeons p"))
+    assert ("generate cnfgen", "--pigeons") in _metavar_offenders("generate")
+    monkeypatch.undo()
+    assert _metavar_offenders("generate") == set()
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -138,3 +169,21 @@ def test_solve_sat_output_says_how_to_use_the_u_it_recorded(tmp_path, capsys):
     code, _, err = _run(capsys, "reduce", "sat-relu", out_cnf, "--variant", "gap", *hint.group(1).split(),
                         "-o", tmp_path / "t.npz")
     assert code == 0, err
+
+
+def test_help_defaults_say_what_the_command_does(monkeypatch):
+    """Defaults that read as a question before: explain's row cap, sweep's family, learn's --json, and the shared
+    --variant listed with the general options (not inside the first reduction's group)."""
+    monkeypatch.setenv("COLUMNS", "1000")  # no line breaks inside words
+    helps = {c: dict((tuple(path), sp) for path, sp in _walk(build_parser(c)))[(c,)].format_help()
+             for c in ("explain", "sweep", "learn", "reduce")}
+    flat = {c: " ".join(t.split()) for c, t in helps.items()}
+    assert "(default: 60 for sat-relu's walk-through, 40 for the others)" in flat["explain"]
+    from reluhard.sweep.grid import DEFAULT_FAMILY
+
+    assert all(f"{fam} for a {kind if kind != 'cnf' else 'CNF'}" in flat["sweep"] for kind, fam in DEFAULT_FAMILY.items())
+    assert "conventions §" not in flat["learn"] and "one strict JSON document" in flat["learn"]
+    for c in ("explain", "sweep", "reduce"):
+        general = helps[c].split("\noptions of ")[0]
+        assert "--variant {plain,normalized,gap}" in general, c
+        assert "said in its group below" in " ".join(general.split()), c

@@ -77,3 +77,31 @@ def test_timings_need_command_date_machine(dn, tmp_path):
     assert dn.check_file(path, root=tmp_path) == []
     path.write_text("# t\n\nIt took 3 s.<!-- measured: reluhard sweep | 2026-12-01 -->\n", encoding="utf-8")
     assert "COMMAND | DATE | MACHINE" in dn.check_file(path, root=tmp_path)[0].text
+
+
+def test_learner_reductions_and_datasets_docs_are_checked_and_linted(dn):
+    names = {p.name for p in dn.default_files()}
+    for name in ("learner.md", "datasets.md", "sat-relu.md", "sat-krelu.md", "dks-relu.md", "dks-relu-normalized.md",
+                 "cnf-3cnf.md", "api.md"):
+        assert name in names and name in dn.TIMING_LINT, name
+    text = {p.name: p.read_text(encoding="utf-8") for p in dn.default_files()}
+    assert "<!-- n:learner.worst_case_exponent -->" in text["learner.md"]
+    assert "<!-- n:blocks2000.quiet.occurrence_std -->" in text["datasets.md"]
+    assert "<!-- n:sat_relu.gap_u1.1 -->" in text["sat-relu.md"] and "<!-- n:dks.drift.c -->" in text["dks-relu.md"]
+    assert "<!-- n:krelu.eps.C3 -->" in text["sat-krelu.md"]
+
+
+def test_a_number_followed_by_a_comma_is_not_a_duration(dn, tmp_path):
+    path = tmp_path / "sat-relu.md"  # a linted name
+    path.write_text("# t\n\nAt n = 16, min(B, u) = 9, h is small and the fit took 9 s.\n", encoding="utf-8")
+    (problem,) = dn.check_file(path, root=tmp_path)
+    assert "'9 s'" in problem.text
+
+
+def test_a_changed_code_constant_makes_the_doc_number_stale(dn, monkeypatch):
+    from reluhard.solvers.learner import krelu
+
+    fn = dn.lookup("learner.max_activations")[0]
+    assert fn() == "5e7"
+    monkeypatch.setattr(krelu, "_MAX_F", 6 * 10**7)
+    assert fn() == "6e7"

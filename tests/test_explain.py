@@ -120,3 +120,21 @@ def test_plot_landscape(tmp_path, capsys):
     assert out.stat().st_size > 10000
     assert main(["explain", "sat-relu", "--formula", FORMULA, "--plot", str(tmp_path / "x.png"), "--plot-vars", "1,9"]) == 2
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("extra, says", [
+    ([], "positivity gadget = off (k = 2: only k >= 3 needs it)"),
+    (["--k", "3"], "positivity gadget = on (k >= 3)"),
+    (["--k", "3", "--no-gadget"], "positivity gadget = off (--no-gadget)"),
+    (["--k", "4", "--no-gadget"], "positivity gadget = off (--no-gadget; at k >= 4 the 'only if' direction then fails)"),
+])
+def test_chain_parameters_say_what_they_mean(capsys, extra, says):
+    """One parameter line per step of a chain (not a merged dict where a later n hides an earlier one), and the
+    gadget is one statement with its reason, not the two flags "gadget = False, no_gadget = False"."""
+    assert main(["explain", "sat-krelu", "--formula", FORMULA, "--max-rows", "2", *extra]) == 0
+    out = capsys.readouterr().out
+    assert "parameters of sat-nae: n = 3, z = 4, m = 2" in out
+    assert "parameters of nae-setsplit: " in out
+    (line,) = [ln for ln in out.splitlines() if ln.startswith("parameters of hypergraph-krelu: ")]
+    assert line.endswith(says) and "vertices n = 8" in line
+    assert "no_gadget" not in out and "gadget = False" not in out and "gadget = True" not in out

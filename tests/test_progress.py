@@ -178,3 +178,70 @@ def test_demo_on_a_terminal_counts_its_formulas_and_prints_its_tables_between_th
     assert code == 0, tty
     assert b"demo: " in tty and b"/2 formula" in tty and b"sat-relu: fits" in tty
     assert out.count("== ") == 2 and "what this shows" in out  # the tables on stdout, whole
+
+
+# ----------------------------------------------------------------- the learner's own search
+
+
+def _noisy_relu(n=60, d=3, seed=0):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    X /= np.linalg.norm(X, axis=1, keepdims=True) * 1.1
+    y = np.maximum(X @ np.array([0.5, -0.3, 0.2][:d]), 0) + 0.4 * rng.standard_normal(n)
+    return X, y
+
+
+def test_learner_bnb_settles_the_whole_box_and_net_counts_points_of_the_plan(closed):
+    """bnb: the settled volume of [-1, 1]^m reaches all its units exactly when the search closes; net: the
+    points scored are the result's lattice_size, out of the planned bound ceil(2^planned_size_log2)."""
+    import math
+
+    from reluhard.solvers.learner import learn_krelu, learn_relu
+    from reluhard.solvers.learner.bnb import VOLUME_UNITS
+
+    X, y = _noisy_relu()
+    with progress.display(file=io.StringIO()):
+        bnb = learn_relu(X, y, eps=0.02, mode="bnb", seed=0, n_restarts=2)
+        net = learn_relu(X, y, eps=0.05, mode="net", seed=0, n_restarts=2)
+        k2 = learn_krelu(X, y, eps=0.15, k=2, seed=0, n_restarts=2)
+    assert bnb.complete and bnb.nodes > 1 and net.complete and k2.complete
+    by = {}
+    for desc, done, total in closed:
+        by.setdefault(desc, []).append((done, total))
+    assert by["learner incumbent: L-BFGS starts"][:2] == [(5, 5), (5, 5)]  # 3 structured starts + 2 restarts
+    assert by["learner bnb: search box settled"] == [(VOLUME_UNITS, VOLUME_UNITS)]
+    (done, total), = by["learner net: points scored of the planned bound"]
+    assert done == net.lattice_size and total == math.ceil(2.0 ** net.planned_size_log2) and done <= total
+    n = k2.extra["distinct_units"]
+    assert by["learner 2-ReLU net: unit tuples scored"] == [(k2.extra["tuples"], n * (n + 1) // 2)]
+
+
+def test_learner_bnb_cut_short_leaves_part_of_the_box_open(closed):
+    from reluhard.solvers.learner import learn_relu
+    from reluhard.solvers.learner.bnb import VOLUME_UNITS
+
+    X, y = _noisy_relu(n=200, d=3, seed=2)
+    with progress.display(file=io.StringIO()):
+        res = learn_relu(X, y, eps=1e-6, mode="bnb", seed=0, n_restarts=0, max_open=2000)
+    assert not res.complete
+    (done, total), = [(d, t) for desc, d, t in closed if desc == "learner bnb: search box settled"]
+    assert total == VOLUME_UNITS and done < total
+
+
+def test_learn_on_a_terminal_shows_the_search_json_clean(tmp_path):
+    from reluhard.io.npz import save_training_set
+
+    X, y = _noisy_relu()
+    import numpy as np
+
+    save_training_set(tmp_path / "t.npz", X, y, np.ones(len(y)), {"reduction": None})
+    code, out, tty = _cli(["learn", tmp_path / "t.npz", "--eps", "0.05", "--mode", "net", "--restarts", "2",
+                           "--json"], tmp_path)
+    assert code == 0, tty
+    assert json.loads(out)["complete"] is True
+    assert b"learner incumbent: L-BFGS starts" in tty and b"/5 start" in tty
+    assert b"learner net: points scored of the planned bound" in tty and b" point" in tty and b"%|" in tty
+    code, out, err = _cli(["learn", tmp_path / "t.npz", "--eps", "0.05", "--json"], tmp_path, tty=False)
+    assert code == 0 and err == b"" and json.loads(out)

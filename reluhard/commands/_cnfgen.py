@@ -5,12 +5,12 @@ Descriptor for :data:`reluhard.commands.generate.FAMILIES` (help, add_arguments,
 
 HELP = "CNFgen's pigeonhole / tseitin / parity / ordering formulas (needs reluhard[cnfgen]); --to-3cnf for sat-relu"
 
-#: flag -> (dest, help) of the families' integer parameters
+#: flag -> (dest, metavar, help) of the families' integer parameters (the metavar is the symbol the help uses)
 _PARAMS = {
-    "--pigeons": ("pigeons", "pigeonhole: number of pigeons p"),
-    "--holes": ("holes", "pigeonhole: number of holes h"),
-    "-n": ("n", "tseitin: vertices of the random regular graph; parity / ordering: number of elements"),
-    "-d": ("d", "tseitin: degree d of the random regular graph"),
+    "--pigeons": ("pigeons", "P", "pigeonhole: number of pigeons p"),
+    "--holes": ("holes", "H", "pigeonhole: number of holes h"),
+    "-n": ("n", "N", "tseitin: vertices of the random regular graph; parity / ordering: number of elements"),
+    "-d": ("d", "D", "tseitin: degree d of the random regular graph"),
 }
 
 
@@ -21,8 +21,8 @@ def add_arguments(p):
 
     p.add_argument("name", metavar="FAMILY", choices=tuple(FAMILIES),
                    help="; ".join(f"{k}: {h}" for k, (h, _) in FAMILIES.items()))
-    for flag, (dest, help_) in _PARAMS.items():
-        p.add_argument(flag, dest=f"cg_{dest}", type=count(1, flag), default=None, metavar=dest.upper(), help=help_)
+    for flag, (dest, metavar, help_) in _PARAMS.items():
+        p.add_argument(flag, dest=f"cg_{dest}", type=count(1, flag), default=None, metavar=metavar, help=help_)
     p.add_argument("--to-3cnf", action="store_true",
                    help="convert to exact 3-CNF with the same u (as 'reluhard convert'), ready for sat-relu")
     p.add_argument("--seed", type=seed_value, default=None, metavar="S",
@@ -35,7 +35,7 @@ def build(args, seed):
     from reluhard.generators.cnfgen_families import FAMILIES, cnfgen_formula
     from reluhard.io.dimacs import format_cnf, write_cnf_array
 
-    params = {dest: getattr(args, f"cg_{dest}") for _, (dest, _) in _PARAMS.items()
+    params = {dest: getattr(args, f"cg_{dest}") for _, (dest, _, _) in _PARAMS.items()
               if getattr(args, f"cg_{dest}") is not None}
     wanted = FAMILIES[args.name][1]
     stray = sorted(set(params) - set(wanted))

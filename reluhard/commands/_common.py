@@ -326,11 +326,13 @@ def add_reduction_options(parser, only=None):
                                    help=_option_help(name, opt))
             elif opt.kind == "choice":
                 help_ = _option_help(name, opt)
-                if opt.dest in varying:
+                where = group
+                if opt.dest in varying:  # one flag for all its reductions: listed with the general options
                     by = ", ".join(owners[opt.dest])
-                    help_ = (f"one of {', '.join(choices[opt.dest])}; which values a reduction takes and what they "
-                             f"mean is said in its group ({by}) (default: {opt.default})")
-                group.add_argument(flag, dest=f"ropt_{opt.dest}", default=None, choices=choices[opt.dest], help=help_)
+                    help_ = (f"the reduction's {opt.name}: which values each reduction takes and what they mean is "
+                             f"said in its group below ({by}) (default: {opt.default})")
+                    where = parser
+                where.add_argument(flag, dest=f"ropt_{opt.dest}", default=None, choices=choices[opt.dest], help=help_)
             else:
                 metavar = {"int": "N", "rational": "P/Q"}.get(opt.kind, "VALUE")
                 group.add_argument(flag, dest=f"ropt_{opt.dest}", default=None, type=_option_type(opt),

@@ -13,7 +13,8 @@ def add_arguments(p):
     p.add_argument("--formula", metavar="CNF", help='a CNF written inline, e.g. "(x1 | ~x2 | x3) & (~x1 | x2 | x3)"')
     add_seed(p, 0, "random-start fit shown by the decoder step")
     p.add_argument("--max-rows", type=count(1, "--max-rows"), default=None, metavar="N",
-                   help="rows of the training-point tables (default: all)")
+                   help="rows of the training-point tables; longer tables end in '... K more rows' "
+                        "(default: 60 for sat-relu's walk-through, 40 for the others)")
     p.add_argument("--plot", metavar="FILE.png", help="also draw the loss landscape over two weights (PNG or PDF)")
     p.add_argument("--plot-vars", type=int_pair, default=[1, 2], metavar="I,J",
                    help="the two weight columns of --plot, the others fixed at the intended network's values (default: 1,2: variables x1, x2)")

@@ -1,6 +1,6 @@
 """``reluhard learn T.npz --eps E``: the proper learner with its certificate (Algorithms A/B)."""
 
-from ._common import add_quiet, add_seed, add_time_limit, count, positive_number, print_json, progress, read_source
+from ._common import add_json, add_quiet, add_seed, add_time_limit, count, positive_number, print_json, progress, read_source
 
 NAME = "learn"
 HELP = "properly learn one ReLU (or k ReLUs, ||a||_1 <= W) to additive mean-loss error eps, with a certificate"
@@ -30,7 +30,7 @@ def add_arguments(p):
                         "spacing h = delta/sqrt(5), valid for any data (default: adaptive)")
     p.add_argument("--assume-realizable", action="store_true",
                    help="k >= 2: promise OPT = 0 and use the radius sqrt(eps)/W (much smaller net)")
-    p.add_argument("--json", action="store_true", help="print the JSON result (conventions §7 + guarantee)")
+    add_json(p)
     add_quiet(p)
 
 

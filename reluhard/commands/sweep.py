@@ -28,7 +28,9 @@ def add_arguments(p):
 
     p.add_argument("--spec", metavar="FILE.toml", help="sweep description (flags override its values)")
     p.add_argument("--reduction", metavar="NAME[,NAME...]", help="reduction name(s), comma-separated: " + ", ".join(reduction_names()))
-    p.add_argument("--family", metavar="FAMILY", help="instance family: ksat, gnp, planted-clique, planted-dense, hypergraph (default by source kind)")
+    p.add_argument("--family", metavar="NAME", help="instance family, e.g. ksat, blocks, gnp, planted-clique, planted-dense, hypergraph "
+                        "('reluhard generate family --help' lists all; default by the reduction's source: "
+                        "ksat for a CNF, gnp for a graph, hypergraph for a hypergraph)")
     for name, help_ in _GRID_FLAGS:
         p.add_argument(f"--{name}", dest=f"grid_{name.replace('-', '_')}", metavar="V[,V...]", help=help_)
     p.add_argument("--param", action="append", default=[], metavar="NAME=V[,V...]", help="any other family parameter (repeatable)")

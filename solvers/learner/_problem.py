@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
 
+from reluhard import progress
 from reluhard.errors import InvalidParameterError
 from reluhard.seeding import as_generator
 
@@ -259,11 +260,13 @@ def incumbent_relu(prob, *, n_restarts=20, seed=None, deadline=None, clock=None)
     starts += list(_ball_points(rng, n_restarts, d))
     best_w, best_L = np.zeros(d), prob.ysq
     runs = 0
-    for w0 in starts:
-        if runs and deadline is not None and clock() > deadline:
-            break
-        w, L = polish_relu(prob, w0)
-        runs += 1
-        if L < best_L:
-            best_w, best_L = w, L
+    with progress.task("learner incumbent: L-BFGS starts", total=len(starts), unit="start") as bar:
+        for w0 in starts:
+            if runs and deadline is not None and clock() > deadline:
+                break
+            w, L = polish_relu(prob, w0)
+            runs += 1
+            if L < best_L:
+                best_w, best_L = w, L
+            bar.advance(1, postfix=f"best mean loss {best_L:.6g}")
     return best_w, best_L, runs

@@ -13,7 +13,12 @@ with [lo_i, hi_i] = z_i . c0 -+ |z_i| . r, and the Lipschitz bound is L1 with
 
 import numpy as np
 
+from reluhard import progress
+
 from ._problem import project_ball
+
+#: the search box's volume is shown in this many units (a complete search settles all of them)
+VOLUME_UNITS = 1000
 
 __all__ = ["branch_and_bound"]
 
@@ -96,7 +101,15 @@ def branch_and_bound(prob, eps, w_inc, L_inc, m, *, deadline=None, clock=None, p
                     ub, best_w = L2, w2
 
     consider(C, Lc)
+    # progress: the fraction of the search box [-1, 1]^m settled (pruned, or outside the unit ball); the
+    # open boxes' volume is sum prod R (the root box has prod R = 1), so a closed search settles all of it
+    bar = progress.start("learner bnb: search box settled", total=VOLUME_UNITS, unit="‰")
+    show = progress.active()
     while True:
+        if show:
+            settled = int(VOLUME_UNITS * max(0.0, 1.0 - float(np.prod(R, axis=1).sum()))) if lb.size else VOLUME_UNITS
+            bar.advance(settled - bar.done, postfix=f"{nodes} boxes, {lb.size} open, UB - LB "
+                        f"{ub - min(pruned_lb, float(lb.min()) if lb.size else np.inf):.3g} (eps {eps:.3g})")
         keep = lb < ub - eps
         if not keep.all():
             pruned_lb = min(pruned_lb, float(lb[~keep].min()))
@@ -131,6 +144,9 @@ def branch_and_bound(prob, eps, w_inc, L_inc, m, *, deadline=None, clock=None, p
         C = np.concatenate([C[rest], Cn])
         R = np.concatenate([R[rest], Rn])
         lb = np.concatenate([lb[rest], lbn])
+    if show and lb.size == 0:
+        bar.advance(VOLUME_UNITS - bar.done)
+    bar.close()
     lb_all = min(pruned_lb, float(lb.min()) if lb.size else np.inf)
     lb_all = min(lb_all, ub)
     return {

@@ -17,6 +17,7 @@ import time
 import numpy as np
 from scipy.optimize import minimize
 
+from reluhard import progress
 from reluhard.errors import InvalidParameterError
 from reluhard.seeding import as_generator, check_seed
 from reluhard.threads import limit_blas_threads
@@ -185,15 +186,17 @@ def polish_krelu(prob, Wm, a, W, maxiter=300):
 def _incumbent_k(prob, k, W, n_restarts, rng, deadline, clock):
     d = prob.n_features
     best = (np.zeros((k, d)), np.zeros(k), prob.ysq)
-    for r in range(max(1, n_restarts)):
-        if r and deadline is not None and clock() > deadline:
-            break
-        W0 = _ball_points(rng, k, d)
-        a0 = rng.uniform(-1.0, 1.0, k)
-        a0 *= W / max(np.abs(a0).sum(), 1e-300)
-        cand = polish_krelu(prob, W0, a0, W)
-        if cand[2] < best[2]:
-            best = cand
+    with progress.task("learner incumbent: L-BFGS starts", total=max(1, n_restarts), unit="start") as bar:
+        for r in range(max(1, n_restarts)):
+            if r and deadline is not None and clock() > deadline:
+                break
+            W0 = _ball_points(rng, k, d)
+            a0 = rng.uniform(-1.0, 1.0, k)
+            a0 *= W / max(np.abs(a0).sum(), 1e-300)
+            cand = polish_krelu(prob, W0, a0, W)
+            if cand[2] < best[2]:
+                best = cand
+            bar.advance(1, postfix=f"best mean loss {best[2]:.6g}")
     return best
 
 
@@ -298,6 +301,9 @@ def learn_krelu(X, y, sample_weight=None, *, eps, k=2, W=1.0, time_limit=None, s
     bvec = Fp.T @ prob.y
     best = (0.0, None, None)  # (q, indices, a); q = 0 is the zero network
     tuples, complete = 0, True
+    # progress: the k-multisets of the n distinct net units, C(n + k - 1, k) of them, each scored once
+    bar = progress.start(f"learner {k}-ReLU net: unit tuples scored", total=math.comb(n + k - 1, k) if n else None,
+                         unit="tuple")
     if n and k == 2:
         bi = max(1, (1 << 22) // max(n, 1))
         diag = (F * Fp).sum(axis=0)
@@ -308,6 +314,7 @@ def learn_krelu(X, y, sample_weight=None, *, eps, k=2, W=1.0, time_limit=None, s
             q = l1_qp2(diag[I][:, None], G, diag[None, i0:], bvec[I][:, None], bvec[None, i0:], W, values_only=True)
             q[J[None, :] < I[:, None]] = np.inf
             tuples += int(I.size * (2 * (n - i0) - I.size + 1) // 2)
+            bar.advance(int(I.size * (2 * (n - i0) - I.size + 1) // 2))
             r, c = np.unravel_index(int(np.argmin(q)), q.shape)
             if q[r, c] < best[0]:
                 i, j = int(I[r]), int(J[c])
@@ -324,12 +331,14 @@ def learn_krelu(X, y, sample_weight=None, *, eps, k=2, W=1.0, time_limit=None, s
             Gs = G[idx[:, :, None], idx[:, None, :]]
             av, q = l1_qp(Gs, bvec[idx], W)
             tuples += J.size
+            bar.advance(int(J.size))
             i = int(np.argmin(q))
             if q[i] < best[0]:
                 best = (float(q[i]), tuple(int(v) for v in idx[i]), av[i])
             if deadline is not None and clock() > deadline:
                 complete = False
                 break
+    bar.close()
     if best[1] is not None:
         idx = list(best[1])
         Wn = project_ball(C[idx] @ prob.V[:, :mm].T)

@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from reluhard import progress
 from reluhard.errors import InvalidParameterError
 from reluhard.seeding import check_seed
 from reluhard.threads import limit_blas_threads
@@ -72,8 +73,12 @@ def _float_safe_radius(prob, U, eps, eta_max):
     return delta, d_used
 
 
-def scan_lattice(prob, m, h, *, deadline=None, clock=time.perf_counter, block=None):
+def scan_lattice(prob, m, h, *, deadline=None, clock=time.perf_counter, block=None, planned=None,
+                 desc="learner net: points scored"):
     """Score every point of the lattice N(h) in the first m PCA coordinates.
+
+    ``planned`` (the lemma's bound on |N(h)|, e.g. ``ceil(2 ** log2_planned_size(h))``) is the measure of the
+    progress line ``desc``: points scored out of the planned bound (a complete scan ends at |N(h)| <= planned).
 
     Returns
     -------
@@ -85,6 +90,7 @@ def scan_lattice(prob, m, h, *, deadline=None, clock=time.perf_counter, block=No
         block = max(256, _BLOCK_ENTRIES // max(1, prob.n_samples))
     best_L, best_c, root_lb, n = np.inf, np.zeros(m), np.inf, 0
     complete = True
+    bar = progress.start(desc, total=planned, unit="point")
     for Cb in iter_lattice(h, block=block):
         L = scorer.losses(Cb)
         i = int(np.argmin(L))
@@ -92,10 +98,17 @@ def scan_lattice(prob, m, h, *, deadline=None, clock=time.perf_counter, block=No
             best_L, best_c = float(L[i]), Cb[i].copy()
         root_lb = min(root_lb, float(scorer.root_lower(L[i])))
         n += Cb.shape[0]
+        bar.advance(Cb.shape[0], postfix=f"best score {best_L:.6g}")
         if deadline is not None and clock() > deadline:
             complete = False
             break
+    bar.close()
     return {"complete": complete, "c": best_c, "L": best_L, "root_lb": root_lb, "n": n}
+
+
+def _planned(lg):
+    """The planned net size as a whole number of points (the progress total), from its log2."""
+    return max(1, math.ceil(2.0 ** min(lg, 1023.0)))
 
 
 @limit_blas_threads(1)
@@ -220,7 +233,8 @@ def learn_relu(X, y, sample_weight=None, *, eps, mode="bnb", time_limit=None, se
 
     if mode == "net":
         delta, d_used, mm, h, lg = plan(U)
-        out = scan_lattice(prob, mm, h, deadline=deadline, clock=clock)
+        out = scan_lattice(prob, mm, h, deadline=deadline, clock=clock, planned=_planned(lg),
+                           desc="learner net: points scored of the planned bound")
         extra["covering_radius"] = covering_radius(prob.s, h, mm)
         wl = project_ball(prob.V[:, :mm] @ out["c"])
         w2, L2 = polish(wl)
@@ -248,7 +262,8 @@ def learn_relu(X, y, sample_weight=None, *, eps, mode="bnb", time_limit=None, se
                 else:
                     lo = mid
             mm, h, lg = adaptive_params(hi, prob.s, prob.rank, m=m)
-        out = scan_lattice(prob, mm, h, deadline=deadline, clock=clock)
+        out = scan_lattice(prob, mm, h, deadline=deadline, clock=clock, planned=_planned(lg),
+                           desc=f"learner anytime level {level + 1}{' (final)' if final else ''}: points scored")
         n_total += out["n"]
         wl = project_ball(prob.V[:, :mm] @ out["c"])
         for wc in (wl, polish(wl)[0]):
