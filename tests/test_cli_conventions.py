@@ -29,7 +29,11 @@ def run(capsys, *argv, stdin=None, monkeypatch=None):
 
 
 def _parsers(parser, prefix=()):
-    """(path, parser) for the parser and every nested subcommand parser."""
+    """(path, parser) for the parser and every nested subcommand parser.
+
+    A parser that adds its arguments on first use (``generate``'s families) is built
+    first, so a walk over ``_actions`` sees every option."""
+    getattr(parser, "_build_arguments", lambda: None)()
     yield prefix, parser
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
