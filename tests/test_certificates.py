@@ -12,6 +12,7 @@ import pytest
 
 from conftest import n_cases, unsat_formula
 from reluhard.certificates import CertificateRefused, certify_file, certify_instance, check_certificate, prove_min_unsat_at_least
+from reluhard.certificates import drat as _drat
 from reluhard.certificates import encodings as enc
 from reluhard.cli import main
 from reluhard.errors import BudgetExhausted
@@ -66,7 +67,8 @@ def test_unsat_cnf_certifies_and_checks(unsat_cert, capsys):
     rep = json.loads(stdout)
     assert code == 0 and rep["valid"] and rep["failed"] == []
     # both checkers ran on these small proofs
-    assert rep["claims"]["min_unsat"]["proofs"][0]["checkers"] == {"dratify": True, "drup": True}
+    dr = "dratify-native" if _drat.native_engine() is not None else "dratify"
+    assert rep["claims"]["min_unsat"]["proofs"][0]["checkers"] == {dr: True, "drup": True}
 
 
 def test_satisfiable_cnf(tmp_path, capsys):
@@ -378,3 +380,81 @@ def test_malformed_claims_fail_cleanly(unsat_cert, capsys, edit):
     _save(out, b)
     code, stdout, err = run(capsys, "check-certificate", out)
     assert code == 1 and "Traceback" not in err and stdout.splitlines()[-1].startswith("INVALID")
+
+
+# ---------------------------------------------------------------- dratify's native (Rust) engine
+
+NATIVE = _drat.native_engine() is not None
+needs_native = pytest.mark.skipif(not NATIVE, reason="dratify's Rust engine (reluhard[native]) not installed")
+
+
+def _proof_lines(clauses):
+    from pysat.solvers import Solver
+
+    with Solver(name="glucose4", bootstrap_with=clauses, with_proof=True) as s:
+        assert not s.solve()
+        return s.get_proof()
+
+
+@needs_native
+def test_native_and_python_engines_agree_on_valid_and_tampered_proofs():
+    """Differential check of the Rust engine against the pure-Python one: same verdict on every
+    valid proof, on proofs cut short, with a flipped literal, and against a formula missing a clause."""
+    rng = random.Random(3)
+    verdicts = []
+    for seed in range(n_cases(6, 40)):
+        F = unsat_formula(10, 60, seed)
+        cl = [list(c) for c in F.clauses]
+        lines = _proof_lines(cl)
+        variants = [lines, lines[: len(lines) // 2] + ["0"], ["0"]]
+        for _ in range(3):
+            i = rng.randrange(len(lines) - 1)
+            t = lines[i].split()
+            j = 1 if t[0] == "d" else 0
+            if len(t) > j + 1:
+                t[j] = str(-int(t[j]))
+                variants.append(lines[:i] + [" ".join(t)] + lines[i + 1:])
+        for v in variants:
+            text = "\n".join(v) + "\n"
+            for clauses in (cl, cl[1:]):
+                py = _drat.check_unsat_proof(clauses, F.nv, text, checker="dratify")
+                rs = _drat.check_unsat_proof(clauses, F.nv, text, checker="native")
+                assert set(py.checkers) == {"dratify"} and set(rs.checkers) == {"dratify-native"}
+                assert py.ok == rs.ok, (seed, v[:3])
+                verdicts.append(py.ok)
+    assert True in verdicts and False in verdicts
+    assert _drat.check_unsat_proof(cl, F.nv, "0\n", checker="native").ok is False  # the bare empty clause
+
+
+@needs_native
+@pytest.mark.parametrize("checker", ["native", "dratify"])
+def test_each_engine_rejects_tampering_and_names_itself(unsat_cert, capsys, checker):
+    p, out = unsat_cert
+    code, stdout, _ = run(capsys, "check-certificate", out, "--checker", checker)
+    engine = "dratify-native (cdclkit_native" if checker == "native" else "dratify (Python)"
+    assert code == 0 and f"checked by {engine}" in stdout
+    name = _bundle(out)["claims"]["min_unsat"]["blocks"][0]["proof"]["file"]
+    lines = gzip.decompress((out.parent / name).read_bytes()).decode().splitlines()
+    (out.parent / name).write_bytes(gzip.compress(("\n".join(lines[: len(lines) // 2]) + "\n0\n").encode()))
+    _rehash(out, name)
+    code, stdout, _ = run(capsys, "check-certificate", out, "--checker", checker, "--json")
+    rep = json.loads(stdout)
+    assert code == 1 and rep["failed"][0] == "min_unsat" and set(rep["failed"]) <= {"min_unsat", "loss_bounds"}
+    assert "rejects the proof" in rep["claims"]["min_unsat"]["reason"]
+
+
+def test_auto_uses_native_when_available_and_python_otherwise(unsat_cert, capsys, monkeypatch):
+    p, out = unsat_cert
+    rep = check_certificate(out)
+    used = {k for c in rep.claims.values() for pr in c.get("proofs", ()) for k in pr["checkers"]}
+    assert used >= ({"dratify-native"} if NATIVE else {"dratify"}) and not used & ({"dratify"} if NATIVE else {"dratify-native"})
+    monkeypatch.setattr(_drat, "native_engine", lambda: None)
+    rep = check_certificate(out)
+    assert rep.valid
+    used = {k for c in rep.claims.values() for pr in c.get("proofs", ()) for k in pr["checkers"]}
+    assert "dratify" in used and "dratify-native" not in used
+    import reluhard.certificates.check as chk
+
+    monkeypatch.setattr(chk, "native_engine", lambda: None)
+    code, _, err = run(capsys, "check-certificate", out, "--checker", "native")
+    assert code == 2 and "reluhard[native]" in err

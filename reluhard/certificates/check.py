@@ -19,7 +19,7 @@ from reluhard.errors import InstanceFormatError, InvalidParameterError, Reluhard
 
 from . import encodings as enc
 from .bundle import file_sha256, load_bundle
-from .drat import ProofSyntaxError, check_unsat_proof, read_proof
+from .drat import NATIVE_MISSING, ProofSyntaxError, check_unsat_proof, native_engine, read_proof
 
 __all__ = ["CertificateReport", "check_certificate", "bundle_problems", "CLAIM_KINDS"]
 
@@ -263,6 +263,8 @@ def check_certificate(path, *, checker="auto"):
     from reluhard.io.instances import instance_sha256
 
     t0 = time.perf_counter()
+    if checker == "native" and native_engine() is None:
+        raise InvalidParameterError(NATIVE_MISSING)
     path = Path(path)
     bundle = load_bundle(path)
     ctx = _Context(bundle, path.resolve().parent, checker)
