@@ -458,3 +458,28 @@ def test_auto_uses_native_when_available_and_python_otherwise(unsat_cert, capsys
     monkeypatch.setattr(chk, "native_engine", lambda: None)
     code, _, err = run(capsys, "check-certificate", out, "--checker", "native")
     assert code == 2 and "reluhard[native]" in err
+
+
+def test_verify_certify_writes_the_certify_bundle(tmp_path, capsys):
+    p = tmp_path / "phi.cnf"
+    write_cnf(p, unsat_formula(10, 70))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    code, stdout, _ = run(capsys, "verify", p, "--reduction", "sat-relu", "--restarts", "2", "--certify", tmp_path / "a" / "x.json", "--json")
+    rep = json.loads(stdout)
+    assert code == 0 and rep["certificate"]["file"] == str(tmp_path / "a" / "x.json")
+    assert set(rep["certificate"]["claims"]) == {"satisfiable", "min_unsat", "max_occurrence", "loss_bounds"}
+    assert run(capsys, "certify", p, "--reduction", "sat-relu", "-o", tmp_path / "b" / "x.json")[0] == 0
+    for f in (tmp_path / "a").iterdir():
+        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
+    assert sorted(f.name for f in (tmp_path / "a").iterdir()) == sorted(f.name for f in (tmp_path / "b").iterdir())
+    assert run(capsys, "check-certificate", tmp_path / "a" / "x.json")[0] == 0
+    # standard input has no file to name: bad input
+    import io
+
+    sys.stdin = io.TextIOWrapper(io.BytesIO(p.read_bytes()))
+    try:
+        code, _, err = run(capsys, "verify", "-", "--reduction", "sat-relu", "--restarts", "1", "--certify", tmp_path / "c.json")
+    finally:
+        sys.stdin = sys.__stdin__
+    assert code == 2 and "--certify" in err and not (tmp_path / "c.json").exists()
