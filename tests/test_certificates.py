@@ -483,3 +483,72 @@ def test_verify_certify_writes_the_certify_bundle(tmp_path, capsys):
     finally:
         sys.stdin = sys.__stdin__
     assert code == 2 and "--certify" in err and not (tmp_path / "c.json").exists()
+
+
+# ---------------------------------------------------------------- complete multipartite structure (large DkS rows)
+
+def test_multipartite_bound_is_brute_force_exact():
+    from reluhard.generators.graphs import complete_multipartite
+    from reluhard.structures.graph import edge_array
+
+    for sizes in ([3, 3, 3], [1, 4, 2], [5, 1], [2, 2, 2, 2], [6]):
+        G = complete_multipartite(sizes)
+        n, E = edge_array(G)
+        parts, start = [], 0
+        for s in sizes:
+            parts.append(list(range(start, start + s)))
+            start += s
+        for kappa in range(1, n + 1):
+            brute = max(enc.edges_induced(E, S) for S in itertools.combinations(range(n), kappa))
+            assert enc.multipartite_max_edges(n, E, parts, kappa) == brute, (sizes, kappa)
+        if len(sizes) > 1:  # wrong parts are refused: merged parts, a moved vertex, a missing vertex
+            with pytest.raises(ValueError, match="inside a part"):
+                enc.multipartite_max_edges(n, E, [parts[0] + parts[1], *parts[2:]], 2)
+            with pytest.raises(ValueError, match="cover|empty"):
+                enc.multipartite_max_edges(n, E, [parts[0][1:], *parts[1:]], 2)
+            if len(parts[0]) > 1:
+                with pytest.raises(ValueError, match="missing"):
+                    enc.multipartite_max_edges(n, E, [parts[0][1:], [parts[0][0]], *parts[1:]], 2)
+
+
+def test_multipartite_certificate_checks_and_rejects_tampering(tmp_path, capsys):
+    from reluhard.generators.dks_families import multipartite_no
+
+    G = multipartite_no(6, 3, 5)  # kappa = 5 over 3 parts: 2 + 2 + 1, max edges 10 - 2 = 8
+    p = tmp_path / "g.clq"
+    write_graph(p, G)
+    out = tmp_path / "g.json"
+    assert run(capsys, "certify", p, "--kappa", "5", "-o", out, "--reduction", "dks-relu")[0] == 0
+    b = _bundle(out)
+    assert b["claims"]["max_edges"]["value"] == 8 and "proof" not in b["claims"]["max_edges"]
+    assert b["claims"]["max_edges"]["multipartite"]["encoding"] == "complete-multipartite/v1"
+    assert run(capsys, "check-certificate", out)[0] == 0
+    good = json.dumps(b)
+    parts = b["claims"]["max_edges"]["multipartite"]["parts"]
+    for edit in ("merge", "move", "value"):
+        b = json.loads(good)
+        mp = b["claims"]["max_edges"]["multipartite"]
+        if edit == "merge":
+            mp["parts"] = [parts[0] + parts[1], parts[2]]
+        elif edit == "move":
+            mp["parts"] = [parts[0][1:], [parts[0][0]] + parts[1], parts[2]]
+        else:
+            b["claims"]["max_edges"]["value"] = 7
+            b["claims"]["max_edges"]["set"] = b["claims"]["max_edges"]["set"]  # the set check fails first or the bound
+        _save(out, b)
+        code, stdout, _ = run(capsys, "check-certificate", out)
+        assert code == 1 and "max_edges" in stdout.splitlines()[-1], edit
+    # a graph that is not complete multipartite cannot borrow parts: remove one cross edge
+    G2 = G.copy()
+    u, v = next(iter(G2.edges()))
+    G2.remove_edge(u, v)
+    write_graph(p, G2)
+    b = json.loads(good)
+    _save(out, b)
+    _rehash(out, b["instance"]["file"])
+    b = _bundle(out)
+    b["instance"]["sha256"] = b["files"][b["instance"]["file"]]
+    _save(out, b)
+    code, stdout, _ = run(capsys, "check-certificate", out, "--json")
+    rep = json.loads(stdout)
+    assert code == 1 and "max_edges" in rep["failed"]
