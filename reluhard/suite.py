@@ -325,6 +325,8 @@ def _add_optimum_to_key(key_path, npz, comb, inst, kind):
 
     try:
         key = read_key(key_path)
+        if (key.get("training_set") or {}).get("sha256") != sha256_file(npz):
+            raise InstanceFormatError("left over from an earlier build", path=key_path)  # a stale key is rebuilt
     except InstanceFormatError:
         key = make_key(training_set_file=npz, training_set_sha256=sha256_file(npz), source_sha256=instance_sha256(inst, kind),
                        reduction=None, witness=None, network=None, removed=[])
