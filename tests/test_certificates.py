@@ -552,3 +552,28 @@ def test_multipartite_certificate_checks_and_rejects_tampering(tmp_path, capsys)
     code, stdout, _ = run(capsys, "check-certificate", out, "--json")
     rep = json.loads(stdout)
     assert code == 1 and "max_edges" in rep["failed"]
+
+
+# ---------------------------------------------------------------- a real DIMACS clique file (tests/data/README.md)
+
+def test_cliquer_dimacs_graph_certifies_and_checks_from_the_cli(tmp_path, capsys):
+    """Cliquer's DIMACS example graph (Debian package cliquer): kappa = 4 is YES (a 4-clique), kappa = 5
+    NO (max edges 8, a DRUP proof); both bundles check, and a tampered value is rejected naming the claim."""
+    import shutil
+    from pathlib import Path
+
+    src = Path(__file__).parent / "data" / "cliquer-testcase-small.clq"
+    p = tmp_path / "testcase-small.clq"
+    shutil.copy(src, p)
+    want = {4: (6, False), 5: (8, True)}
+    for kappa, (edges, proved) in want.items():
+        out = tmp_path / f"k{kappa}.json"
+        assert run(capsys, "certify", p, "--kappa", kappa, "--reduction", "dks-relu", "-o", out)[0] == 0
+        b = _bundle(out)
+        assert b["claims"]["max_edges"]["value"] == edges and (b["claims"]["max_edges"]["proof"] is not None) == proved
+        code, stdout, _ = run(capsys, "check-certificate", out)
+        assert code == 0 and stdout.splitlines()[-1] == "valid"
+        b["claims"]["max_edges"]["value"] += 1
+        _save(out, b)
+        code, stdout, _ = run(capsys, "check-certificate", out)
+        assert code == 1 and "max_edges" in stdout.splitlines()[-1]
