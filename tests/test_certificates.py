@@ -577,3 +577,20 @@ def test_cliquer_dimacs_graph_certifies_and_checks_from_the_cli(tmp_path, capsys
         _save(out, b)
         code, stdout, _ = run(capsys, "check-certificate", out)
         assert code == 1 and "max_edges" in stdout.splitlines()[-1]
+
+
+def test_dks_encoding_size_estimate_and_up_front_refusal():
+    """The clause estimate that guards --time-limit (the encoding is not interruptible) tracks the real size,
+    and a formula too large for the time left is refused before it is built."""
+    from reluhard.certificates.generate import ENCODING_CLAUSES_PER_SECOND, dks_encoding_size, prove_max_edges_at_most
+    from reluhard.generators.graphs import gnp
+    from reluhard.structures.graph import edge_array
+
+    for n, p, kappa, e in ((20, 0.3, 5, 6), (40, 0.5, 6, 12), (30, 0.4, 8, 20)):
+        nn, E = edge_array(gnp(n, p, seed=1))
+        real = len(enc.dks_at_least(nn, E, kappa, e)[0])
+        est = dks_encoding_size(nn, len(E), kappa, e)
+        assert real <= est <= 1.25 * real, (n, real, est)
+        limit = 0.5 * est / ENCODING_CLAUSES_PER_SECOND
+        with pytest.raises(BudgetExhausted, match="no proof attempted"):
+            prove_max_edges_at_most(nn, E, kappa, e, time_limit=limit)
