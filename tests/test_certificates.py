@@ -594,3 +594,32 @@ def test_dks_encoding_size_estimate_and_up_front_refusal():
         limit = 0.5 * est / ENCODING_CLAUSES_PER_SECOND
         with pytest.raises(BudgetExhausted, match="no proof attempted"):
             prove_max_edges_at_most(nn, E, kappa, e, time_limit=limit)
+
+
+def test_large_rows_ship_bundles_and_suite_check_checks_them(tmp_path):
+    """A large-tier row (here: scaled-down shapes of the recipe's large families) gets a bundle in the key
+    part when built with --large: per-block DRUP proofs for a block union, the checked part structure for a
+    complete multipartite DkS row; 'suite check' reports a tampered one."""
+    from reluhard.suite import _rows, _write_manifest, build_suite, check_suite
+
+    rows = _rows("dks-relu", [("large", "no", "multipartite", {"b": 5, "r": 3, "kappa": 4}, 0, {})])
+    rows += _rows("sat-relu", [("large", "no", "blocks", {"n": 60, "ratio": 4.26, "block_n": 20}, 1, {})])
+    _write_manifest(tmp_path, rows)
+    built = build_suite(tmp_path, large=True, reductions=["dks-relu", "sat-relu"], log=lambda *_: None)
+    assert len(built) == 2
+    for r in built:
+        certs = [f for f in r["keys"] if f.endswith(".cert.json")]
+        assert len(certs) == 1, r["id"]
+        b = _bundle(tmp_path / certs[0])
+        if r["reduction"] == "dks-relu":
+            assert b["claims"]["max_edges"]["multipartite"]["encoding"] == "complete-multipartite/v1"
+        else:
+            assert len(b["claims"]["min_unsat"]["blocks"]) == 3 and sum(k.endswith(".drup.gz") for k in r["keys"]) >= 3
+    assert check_suite(tmp_path, reverify=False, log=lambda *_: None) == []
+    dks = next(r for r in built if r["reduction"] == "dks-relu")
+    path = tmp_path / next(f for f in dks["keys"] if f.endswith(".cert.json"))
+    b = _bundle(path)
+    b["claims"]["max_edges"]["multipartite"]["parts"][0].append(b["claims"]["max_edges"]["multipartite"]["parts"][1].pop())
+    _save(path, b)
+    problems = check_suite(tmp_path, reverify=False, log=lambda *_: None)
+    assert any("claim max_edges failed" in p for p in problems)
