@@ -186,13 +186,43 @@ def _planted_set(meta):
 
 def _metadata_certificate(meta, kappa, n, Adj):
     """What the instance metadata certifies at this kappa: a dict of cert keys
-    (max_edges / max_edges_upper / best_edges / delta / planted), or {}.
+    (max_edges / best_edges / planted), or {}.
 
-    Read: ``certificate`` {max_edges | max_edges_upper | delta} when its kappa
-    matches, and a planted set (``certificate.set`` as written by
-    ``reluhard.generators.graphs``, or ``planted``), whose edges are recounted
-    here: a planted clique of size >= kappa certifies YES, a planted kappa-set
-    a lower bound (best_edges).
+    Only what is recounted here on the graph certifies anything: a planted set
+    (``certificate.set`` as written by ``reluhard.generators``, or
+    ``planted``) whose edges are counted on ``Adj``. A planted clique of size
+    >= kappa certifies YES (max_edges = C(kappa,2)); a planted kappa-set a
+    lower bound (best_edges). A bare ``max_edges`` / ``max_edges_upper`` /
+    ``delta`` in the metadata is an *assumption* (it may be forged): see
+    :func:`assumed_certificate`; no bound, box or claim rests on it.
+    """
+    C = comb(kappa, 2)
+    out = {}
+    planted = _planted_set(meta)
+    if planted is not None:
+        try:
+            S = check_vertex_set(planted, n, "planted set")
+        except InvalidParameterError:
+            S = np.zeros(0, dtype=np.int64)
+        if len(S) >= kappa and edges_in(Adj, S) == comb(len(S), 2):
+            out["max_edges"] = C
+            out["planted"] = [int(v) for v in S[:kappa]]
+        elif len(S) == kappa:
+            out["best_edges"] = edges_in(Adj, S)
+            out["planted"] = [int(v) for v in S]
+    return out
+
+
+def assumed_certificate(meta, kappa):
+    """The uncertified DkS values of the instance metadata at this kappa (assumptions), or {}.
+
+    ``max_edges`` / ``max_edges_upper`` / ``delta`` from ``certificate`` or the
+    top level, when the metadata's kappa (if any) matches. They are recorded
+    in the training set's meta under ``bounds.assumptions.metadata_certificate``
+    and at most choose the NO promise the parameters are set for (a
+    conditional claim, labelled as such): like a forged ``min_unsat`` for
+    sat-relu (:func:`reluhard.reductions.sat_to_relu.assumed_min_unsat`), no
+    proven value, box or soundness bound rests on them.
     """
     C = comb(kappa, 2)
     cert = meta.get("certificate")
@@ -203,24 +233,27 @@ def _metadata_certificate(meta, kappa, n, Adj):
     k_meta = _meta_kappa(meta)
     out = {}
     if k_meta is None or k_meta == kappa:
-        for key in ("max_edges", "max_edges_upper", "best_edges"):
-            if isinstance(cert.get(key), (int, np.integer)) and 0 <= cert[key] <= C:
-                out[key] = int(cert[key])
+        for key in ("max_edges", "max_edges_upper"):
+            v = cert.get(key)
+            if isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 0 <= v <= C:
+                out[key] = int(v)
         if cert.get("delta") is not None:
-            out["delta"] = _check_delta(frac(cert["delta"]), "certificate delta")
-    planted = _planted_set(meta)
-    if planted is not None and "max_edges" not in out:
-        try:
-            S = check_vertex_set(planted, n, "planted set")
-        except InvalidParameterError:
-            S = np.zeros(0, dtype=np.int64)
-        if len(S) >= kappa and edges_in(Adj, S) == comb(len(S), 2):
-            out["max_edges"] = C
-            out["planted"] = [int(v) for v in S[:kappa]]
-        elif len(S) == kappa:
-            out["best_edges"] = max(out.get("best_edges", 0), edges_in(Adj, S))
-            out["planted"] = [int(v) for v in S]
+            try:
+                out["delta"] = _check_delta(frac(cert["delta"]), "metadata delta")
+            except (InvalidParameterError, ValueError, TypeError, ZeroDivisionError):
+                pass  # a malformed assumption is no assumption
     return out
+
+
+def label_assumptions(G, p, bounds_json):
+    """``bounds_json`` with the instance metadata's uncertified DkS values recorded as assumptions."""
+    assumed = assumed_certificate(instance_meta(G), p["kappa"])
+    if assumed:
+        bounds_json.setdefault("assumptions", {})["metadata_certificate"] = {
+            "value": {k: (frac_str(v) if isinstance(v, Fraction) else v) for k, v in assumed.items()},
+            "status": "assumption: uncertified instance metadata, not used by any bound or box"
+                      + ("; chose the NO promise delta" if p["delta_source"].startswith("instance metadata") else "")}
+    return bounds_json
 
 
 def _delta_from_cert(cert, C):
@@ -260,12 +293,18 @@ def kappa_delta(G, raw):
     if raw["delta"] is not None:
         delta, source = _check_delta(raw["delta"]), "flag --delta"
     else:
-        delta = _delta_from_cert(cert, C)
-        source = "instance certificate"
-        if delta is None and cert.get("max_edges") == C:
-            # YES certificate: the parameters still need a NO promise; 1/C is the
-            # weakest one (a kappa-set that is not a clique misses >= 1 edge).
+        delta, source = None, None
+        if cert.get("max_edges") == C:
+            # YES certificate (a recounted planted clique): the parameters still need a NO promise;
+            # 1/C is the weakest one (a kappa-set that is not a clique misses >= 1 edge).
             delta, source = Fraction(1, C), "YES certificate; weakest NO promise 1/C(kappa,2)"
+        else:
+            assumed = assumed_certificate(meta, kappa)
+            delta = _delta_from_cert(assumed, C)
+            if delta is None and assumed.get("max_edges") == C:
+                delta = Fraction(1, C)  # an uncertified YES claim: the weakest NO promise
+            if delta is not None:
+                source = "instance metadata (assumption: uncertified; only the NO promise the parameters are set for)"
     if delta is None:
         raise InvalidParameterError(
             "dks-relu needs the NO promise delta (keyword delta=D; on the command line --delta D) or a graph with a certificate (e.g. from 'reluhard solve dks')"
@@ -367,7 +406,7 @@ def forward(G, p):
         "certificate": {k: (frac_str(v) if isinstance(v, Fraction) else v) for k, v in p["cert"].items()},
     }
     b = bounds(G, p, {})
-    meta["bounds"] = b.to_json()
+    meta["bounds"] = label_assumptions(G, p, b.to_json())
     meta["box"] = provable_box(p, _upper_bound(p, b))
     meta.update(normalisation(p))
     return TrainingSet(X, y, sw, den, meta)

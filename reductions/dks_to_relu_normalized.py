@@ -183,7 +183,7 @@ def forward(G, p):
         "certificate": {k: (frac_str(v) if isinstance(v, Fraction) else v) for k, v in p["cert"].items()},
     }
     b = bounds(G, p, {})
-    meta["bounds"] = b.to_json()
+    meta["bounds"] = plain.label_assumptions(G, p, b.to_json())
     meta["box"] = provable_box(p, plain._upper_bound(p, b))
     meta.update(normalisation(p))
     return TrainingSet(X, y, sw, den, meta)

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import n_cases, unsat_formula
 from reluhard.certificates import CertificateRefused, certify_file, certify_instance, check_certificate, prove_min_unsat_at_least
+from reluhard.certificates import drat as _drat
 from reluhard.certificates import encodings as enc
 from reluhard.cli import main
 from reluhard.errors import BudgetExhausted
@@ -66,7 +67,8 @@ def test_unsat_cnf_certifies_and_checks(unsat_cert, capsys):
     rep = json.loads(stdout)
     assert code == 0 and rep["valid"] and rep["failed"] == []
     # both checkers ran on these small proofs
-    assert rep["claims"]["min_unsat"]["proofs"][0]["checkers"] == {"dratify": True, "drup": True}
+    dr = "dratify-native" if _drat.native_engine() is not None else "dratify"
+    assert rep["claims"]["min_unsat"]["proofs"][0]["checkers"] == {dr: True, "drup": True}
 
 
 def test_satisfiable_cnf(tmp_path, capsys):
@@ -378,3 +380,246 @@ def test_malformed_claims_fail_cleanly(unsat_cert, capsys, edit):
     _save(out, b)
     code, stdout, err = run(capsys, "check-certificate", out)
     assert code == 1 and "Traceback" not in err and stdout.splitlines()[-1].startswith("INVALID")
+
+
+# ---------------------------------------------------------------- dratify's native (Rust) engine
+
+NATIVE = _drat.native_engine() is not None
+needs_native = pytest.mark.skipif(not NATIVE, reason="dratify's Rust engine (reluhard[native]) not installed")
+
+
+def _proof_lines(clauses):
+    from pysat.solvers import Solver
+
+    with Solver(name="glucose4", bootstrap_with=clauses, with_proof=True) as s:
+        assert not s.solve()
+        return s.get_proof()
+
+
+@needs_native
+def test_native_and_python_engines_agree_on_valid_and_tampered_proofs():
+    """Differential check of the Rust engine against the pure-Python one: same verdict on every
+    valid proof, on proofs cut short, with a flipped literal, and against a formula missing a clause."""
+    rng = random.Random(3)
+    verdicts = []
+    for seed in range(n_cases(6, 40)):
+        F = unsat_formula(10, 60, seed)
+        cl = [list(c) for c in F.clauses]
+        lines = _proof_lines(cl)
+        variants = [lines, lines[: len(lines) // 2] + ["0"], ["0"]]
+        for _ in range(3):
+            i = rng.randrange(len(lines) - 1)
+            t = lines[i].split()
+            j = 1 if t[0] == "d" else 0
+            if len(t) > j + 1:
+                t[j] = str(-int(t[j]))
+                variants.append(lines[:i] + [" ".join(t)] + lines[i + 1:])
+        for v in variants:
+            text = "\n".join(v) + "\n"
+            for clauses in (cl, cl[1:]):
+                py = _drat.check_unsat_proof(clauses, F.nv, text, checker="dratify")
+                rs = _drat.check_unsat_proof(clauses, F.nv, text, checker="native")
+                assert set(py.checkers) == {"dratify"} and set(rs.checkers) == {"dratify-native"}
+                assert py.ok == rs.ok, (seed, v[:3])
+                verdicts.append(py.ok)
+    assert True in verdicts and False in verdicts
+    assert _drat.check_unsat_proof(cl, F.nv, "0\n", checker="native").ok is False  # the bare empty clause
+
+
+@needs_native
+@pytest.mark.parametrize("checker", ["native", "dratify"])
+def test_each_engine_rejects_tampering_and_names_itself(unsat_cert, capsys, checker):
+    p, out = unsat_cert
+    code, stdout, _ = run(capsys, "check-certificate", out, "--checker", checker)
+    engine = "dratify-native (cdclkit_native" if checker == "native" else "dratify (Python)"
+    assert code == 0 and f"checked by {engine}" in stdout
+    name = _bundle(out)["claims"]["min_unsat"]["blocks"][0]["proof"]["file"]
+    lines = gzip.decompress((out.parent / name).read_bytes()).decode().splitlines()
+    (out.parent / name).write_bytes(gzip.compress(("\n".join(lines[: len(lines) // 2]) + "\n0\n").encode()))
+    _rehash(out, name)
+    code, stdout, _ = run(capsys, "check-certificate", out, "--checker", checker, "--json")
+    rep = json.loads(stdout)
+    assert code == 1 and rep["failed"][0] == "min_unsat" and set(rep["failed"]) <= {"min_unsat", "loss_bounds"}
+    assert "rejects the proof" in rep["claims"]["min_unsat"]["reason"]
+
+
+def test_auto_uses_native_when_available_and_python_otherwise(unsat_cert, capsys, monkeypatch):
+    p, out = unsat_cert
+    rep = check_certificate(out)
+    used = {k for c in rep.claims.values() for pr in c.get("proofs", ()) for k in pr["checkers"]}
+    assert used >= ({"dratify-native"} if NATIVE else {"dratify"}) and not used & ({"dratify"} if NATIVE else {"dratify-native"})
+    monkeypatch.setattr(_drat, "native_engine", lambda: None)
+    rep = check_certificate(out)
+    assert rep.valid
+    used = {k for c in rep.claims.values() for pr in c.get("proofs", ()) for k in pr["checkers"]}
+    assert "dratify" in used and "dratify-native" not in used
+    import reluhard.certificates.check as chk
+
+    monkeypatch.setattr(chk, "native_engine", lambda: None)
+    code, _, err = run(capsys, "check-certificate", out, "--checker", "native")
+    assert code == 2 and "reluhard[native]" in err
+
+
+def test_verify_certify_writes_the_certify_bundle(tmp_path, capsys):
+    p = tmp_path / "phi.cnf"
+    write_cnf(p, unsat_formula(10, 70))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    code, stdout, _ = run(capsys, "verify", p, "--reduction", "sat-relu", "--restarts", "2", "--certify", tmp_path / "a" / "x.json", "--json")
+    rep = json.loads(stdout)
+    assert code == 0 and rep["certificate"]["file"] == str(tmp_path / "a" / "x.json")
+    assert set(rep["certificate"]["claims"]) == {"satisfiable", "min_unsat", "max_occurrence", "loss_bounds"}
+    assert run(capsys, "certify", p, "--reduction", "sat-relu", "-o", tmp_path / "b" / "x.json")[0] == 0
+    for f in (tmp_path / "a").iterdir():
+        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
+    assert sorted(f.name for f in (tmp_path / "a").iterdir()) == sorted(f.name for f in (tmp_path / "b").iterdir())
+    assert run(capsys, "check-certificate", tmp_path / "a" / "x.json")[0] == 0
+    # standard input has no file to name: bad input
+    import io
+
+    sys.stdin = io.TextIOWrapper(io.BytesIO(p.read_bytes()))
+    try:
+        code, _, err = run(capsys, "verify", "-", "--reduction", "sat-relu", "--restarts", "1", "--certify", tmp_path / "c.json")
+    finally:
+        sys.stdin = sys.__stdin__
+    assert code == 2 and "--certify" in err and not (tmp_path / "c.json").exists()
+
+
+# ---------------------------------------------------------------- complete multipartite structure (large DkS rows)
+
+def test_multipartite_bound_is_brute_force_exact():
+    from reluhard.generators.graphs import complete_multipartite
+    from reluhard.structures.graph import edge_array
+
+    for sizes in ([3, 3, 3], [1, 4, 2], [5, 1], [2, 2, 2, 2], [6]):
+        G = complete_multipartite(sizes)
+        n, E = edge_array(G)
+        parts, start = [], 0
+        for s in sizes:
+            parts.append(list(range(start, start + s)))
+            start += s
+        for kappa in range(1, n + 1):
+            brute = max(enc.edges_induced(E, S) for S in itertools.combinations(range(n), kappa))
+            assert enc.multipartite_max_edges(n, E, parts, kappa) == brute, (sizes, kappa)
+        if len(sizes) > 1:  # wrong parts are refused: merged parts, a moved vertex, a missing vertex
+            with pytest.raises(ValueError, match="inside a part"):
+                enc.multipartite_max_edges(n, E, [parts[0] + parts[1], *parts[2:]], 2)
+            with pytest.raises(ValueError, match="cover|empty"):
+                enc.multipartite_max_edges(n, E, [parts[0][1:], *parts[1:]], 2)
+            if len(parts[0]) > 1:
+                with pytest.raises(ValueError, match="missing"):
+                    enc.multipartite_max_edges(n, E, [parts[0][1:], [parts[0][0]], *parts[1:]], 2)
+
+
+def test_multipartite_certificate_checks_and_rejects_tampering(tmp_path, capsys):
+    from reluhard.generators.dks_families import multipartite_no
+
+    G = multipartite_no(6, 3, 5)  # kappa = 5 over 3 parts: 2 + 2 + 1, max edges 10 - 2 = 8
+    p = tmp_path / "g.clq"
+    write_graph(p, G)
+    out = tmp_path / "g.json"
+    assert run(capsys, "certify", p, "--kappa", "5", "-o", out, "--reduction", "dks-relu")[0] == 0
+    b = _bundle(out)
+    assert b["claims"]["max_edges"]["value"] == 8 and "proof" not in b["claims"]["max_edges"]
+    assert b["claims"]["max_edges"]["multipartite"]["encoding"] == "complete-multipartite/v1"
+    assert run(capsys, "check-certificate", out)[0] == 0
+    good = json.dumps(b)
+    parts = b["claims"]["max_edges"]["multipartite"]["parts"]
+    for edit in ("merge", "move", "value"):
+        b = json.loads(good)
+        mp = b["claims"]["max_edges"]["multipartite"]
+        if edit == "merge":
+            mp["parts"] = [parts[0] + parts[1], parts[2]]
+        elif edit == "move":
+            mp["parts"] = [parts[0][1:], [parts[0][0]] + parts[1], parts[2]]
+        else:
+            b["claims"]["max_edges"]["value"] = 7
+            b["claims"]["max_edges"]["set"] = b["claims"]["max_edges"]["set"]  # the set check fails first or the bound
+        _save(out, b)
+        code, stdout, _ = run(capsys, "check-certificate", out)
+        assert code == 1 and "max_edges" in stdout.splitlines()[-1], edit
+    # a graph that is not complete multipartite cannot borrow parts: remove one cross edge
+    G2 = G.copy()
+    u, v = next(iter(G2.edges()))
+    G2.remove_edge(u, v)
+    write_graph(p, G2)
+    b = json.loads(good)
+    _save(out, b)
+    _rehash(out, b["instance"]["file"])
+    b = _bundle(out)
+    b["instance"]["sha256"] = b["files"][b["instance"]["file"]]
+    _save(out, b)
+    code, stdout, _ = run(capsys, "check-certificate", out, "--json")
+    rep = json.loads(stdout)
+    assert code == 1 and "max_edges" in rep["failed"]
+
+
+# ---------------------------------------------------------------- a real DIMACS clique file (tests/data/README.md)
+
+def test_cliquer_dimacs_graph_certifies_and_checks_from_the_cli(tmp_path, capsys):
+    """Cliquer's DIMACS example graph (Debian package cliquer): kappa = 4 is YES (a 4-clique), kappa = 5
+    NO (max edges 8, a DRUP proof); both bundles check, and a tampered value is rejected naming the claim."""
+    import shutil
+    from pathlib import Path
+
+    src = Path(__file__).parent / "data" / "cliquer-testcase-small.clq"
+    p = tmp_path / "testcase-small.clq"
+    shutil.copy(src, p)
+    want = {4: (6, False), 5: (8, True)}
+    for kappa, (edges, proved) in want.items():
+        out = tmp_path / f"k{kappa}.json"
+        assert run(capsys, "certify", p, "--kappa", kappa, "--reduction", "dks-relu", "-o", out)[0] == 0
+        b = _bundle(out)
+        assert b["claims"]["max_edges"]["value"] == edges and (b["claims"]["max_edges"]["proof"] is not None) == proved
+        code, stdout, _ = run(capsys, "check-certificate", out)
+        assert code == 0 and stdout.splitlines()[-1] == "valid"
+        b["claims"]["max_edges"]["value"] += 1
+        _save(out, b)
+        code, stdout, _ = run(capsys, "check-certificate", out)
+        assert code == 1 and "max_edges" in stdout.splitlines()[-1]
+
+
+def test_dks_encoding_size_estimate_and_up_front_refusal():
+    """The clause estimate that guards --time-limit (the encoding is not interruptible) tracks the real size,
+    and a formula too large for the time left is refused before it is built."""
+    from reluhard.certificates.generate import ENCODING_CLAUSES_PER_SECOND, dks_encoding_size, prove_max_edges_at_most
+    from reluhard.generators.graphs import gnp
+    from reluhard.structures.graph import edge_array
+
+    for n, p, kappa, e in ((20, 0.3, 5, 6), (40, 0.5, 6, 12), (30, 0.4, 8, 20)):
+        nn, E = edge_array(gnp(n, p, seed=1))
+        real = len(enc.dks_at_least(nn, E, kappa, e)[0])
+        est = dks_encoding_size(nn, len(E), kappa, e)
+        assert real <= est <= 1.25 * real, (n, real, est)
+        limit = 0.5 * est / ENCODING_CLAUSES_PER_SECOND
+        with pytest.raises(BudgetExhausted, match="no proof attempted"):
+            prove_max_edges_at_most(nn, E, kappa, e, time_limit=limit)
+
+
+def test_large_rows_ship_bundles_and_suite_check_checks_them(tmp_path):
+    """A large-tier row (here: scaled-down shapes of the recipe's large families) gets a bundle in the key
+    part when built with --large: per-block DRUP proofs for a block union, the checked part structure for a
+    complete multipartite DkS row; 'suite check' reports a tampered one."""
+    from reluhard.suite import _rows, _write_manifest, build_suite, check_suite
+
+    rows = _rows("dks-relu", [("large", "no", "multipartite", {"b": 5, "r": 3, "kappa": 4}, 0, {})])
+    rows += _rows("sat-relu", [("large", "no", "blocks", {"n": 60, "ratio": 4.26, "block_n": 20}, 1, {})])
+    _write_manifest(tmp_path, rows)
+    built = build_suite(tmp_path, large=True, reductions=["dks-relu", "sat-relu"], log=lambda *_: None)
+    assert len(built) == 2
+    for r in built:
+        certs = [f for f in r["keys"] if f.endswith(".cert.json")]
+        assert len(certs) == 1, r["id"]
+        b = _bundle(tmp_path / certs[0])
+        if r["reduction"] == "dks-relu":
+            assert b["claims"]["max_edges"]["multipartite"]["encoding"] == "complete-multipartite/v1"
+        else:
+            assert len(b["claims"]["min_unsat"]["blocks"]) == 3 and sum(k.endswith(".drup.gz") for k in r["keys"]) >= 3
+    assert check_suite(tmp_path, reverify=False, log=lambda *_: None) == []
+    dks = next(r for r in built if r["reduction"] == "dks-relu")
+    path = tmp_path / next(f for f in dks["keys"] if f.endswith(".cert.json"))
+    b = _bundle(path)
+    b["claims"]["max_edges"]["multipartite"]["parts"][0].append(b["claims"]["max_edges"]["multipartite"]["parts"][1].pop())
+    _save(path, b)
+    problems = check_suite(tmp_path, reverify=False, log=lambda *_: None)
+    assert any("claim max_edges failed" in p for p in problems)

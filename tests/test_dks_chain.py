@@ -121,7 +121,7 @@ def test_chain_soundness_is_c_plus_u():
     assert b.soundness == c + 1 and b.assumptions["certified"]
     # without a certificate the chain uses the promise u >= 1 and says so
     img0 = chain.apply(phi)
-    assert img0.target.meta["delta_source"] == "instance certificate"
+    assert img0.target.meta["delta_source"].startswith("instance metadata (assumption")  # a promise, not a proof
     assert "promise" in img0.stages[1][1].graph["reluhard"]["certificate"]["source"]
 
 

@@ -165,3 +165,20 @@ def test_bad_folder_is_a_typed_error(tmp_path, capsys):
     (tmp_path / "manifest.json").write_text("[1, 2]")
     assert main(["suite", "check", str(tmp_path)]) == 2
     capsys.readouterr()
+
+
+def test_committed_keys_name_their_training_sets():
+    """Every answer key names the sha256 of the training set it belongs to (a rebuilt row's key is never stale)."""
+    from reluhard.io.atomic import sha256_file
+
+    folder = Path(__file__).resolve().parents[1] / "instances"
+    man = json.loads((folder / "manifest.json").read_text())
+    n = 0
+    for row in (r for r in man["rows"] if r.get("built")):
+        for rel in row.get("keys", {}):
+            if rel.endswith(".key.json"):
+                key = json.loads((folder / rel).read_text())
+                npz = folder / row["reduction"] / row["tier"] / key["training_set"]["file"]
+                assert key["training_set"]["sha256"] == sha256_file(npz), rel
+                n += 1
+    assert n >= 20

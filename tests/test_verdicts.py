@@ -140,3 +140,60 @@ def test_dual_verdict_gap_resolution():
     assert dual_verdict(10 - 1e-7, Fraction(10), 2.6e-4, gap=Fraction(1, 4)) is None  # just over 1/1000 of the gap
     assert dual_verdict(10 - 1e-7, Fraction(10), 2.4e-4, gap=Fraction(1, 4)) is True
     assert dual_verdict(9.0, Fraction(10), 5.5, gap=Fraction(1)) is None  # the issue's case: tolerance exceeds the gap
+
+
+def _dense_graph_with_max_edges(n, kappa, target, seed=0):
+    """A G(n, 0.6) graph whose densest kappa-set spans exactly ``target`` edges (brute force)."""
+    import itertools
+
+    for s in range(seed, seed + 200):
+        G = nx.gnp_random_graph(n, 0.6, seed=s)
+        best = max(G.subgraph(S).number_of_edges() for S in itertools.combinations(range(n), kappa))
+        if best == target:
+            return nx.convert_node_labels_to_integers(G)
+    raise AssertionError("no graph found")
+
+
+@pytest.mark.parametrize("forged", [3, 6])
+def test_forged_max_edges_metadata_is_an_assumption(tmp_path, capsys, forged):
+    """A forged DkS 'max_edges' in a graph's metadata (3: a NO bound above a real lift; 6: a fake
+    kappa-clique) certifies nothing: no certified soundness, no box or YES value resting on it, and
+    it is labelled an assumption in meta and 'info' (as a forged min_unsat is for sat-relu)."""
+    from reluhard.io.graphs import write_graph
+    from reluhard.io.npz import load_training_set
+    from reluhard.reductions import get_reduction
+
+    kappa, C, true_e = 4, 6, 5
+    G = _dense_graph_with_max_edges(7, kappa, true_e)
+    G.graph["reluhard"] = {"certificate": {"kappa": kappa, "max_edges": forged}}
+    red = get_reduction("dks-relu")
+    img = red.apply(G, kappa=kappa)
+    b = img.bounds()
+    c = Fraction(b.assumptions["yes_value_c"])
+    import itertools
+
+    S_best = next(S for S in itertools.combinations(range(7), kappa) if G.subgraph(S).number_of_edges() == true_e)
+    lifted = exact_loss(img.target, img.lift(list(S_best)))
+    assert lifted == c + 2 * (C - true_e)
+    assert b.assumptions["source"] == "promise" and b.assumptions["max_edges"] is None
+    if b.soundness is not None and b.soundness > lifted:
+        assert b.assumptions["promise"] is True  # only a conditional (promise) bound may lie above a real point
+    # the box rests on a real set: its upper bound U is the loss of a recounted kappa-set, so >= min L
+    assert b.completeness is None or b.completeness <= lifted or b.assumptions["promise"]
+    assert "max_edges" not in img.target.meta["certificate"]
+    lab = img.target.meta["bounds"]["assumptions"]["metadata_certificate"]
+    assert lab["value"]["max_edges"] == forged and lab["status"].startswith("assumption: uncertified")
+    assert img.target.meta["delta_source"].startswith("instance metadata (assumption")
+    # through the CLI: reduce, then info labels it; the public claim is a promise, never 'certificate'
+    src, npz = tmp_path / "g.clq", tmp_path / "g.npz"
+    write_graph(src, G)
+    assert main(["reduce", "dks-relu", str(src), "--kappa", str(kappa), "-o", str(npz)]) == 0
+    capsys.readouterr()
+    meta = load_training_set(npz, raw=True)[3]
+    assert meta["claim"]["bounds_source"] == "promise"
+    assert meta["bounds"]["assumptions"]["metadata_certificate"]["value"]["max_edges"] == forged
+    assert main(["info", str(npz)]) == 0
+    assert "assumption: uncertified" in capsys.readouterr().out
+    # the same graph without metadata and a flag promise: no assumption label
+    G.graph.pop("reluhard")
+    assert "metadata_certificate" not in red.apply(G, kappa=kappa, delta=Fraction(1, 6)).target.meta["bounds"]["assumptions"]

@@ -19,7 +19,7 @@ from reluhard.errors import InstanceFormatError, InvalidParameterError, Reluhard
 
 from . import encodings as enc
 from .bundle import file_sha256, load_bundle
-from .drat import ProofSyntaxError, check_unsat_proof, read_proof
+from .drat import NATIVE_MISSING, ProofSyntaxError, check_unsat_proof, native_engine, read_proof
 
 __all__ = ["CertificateReport", "check_certificate", "bundle_problems", "CLAIM_KINDS"]
 
@@ -189,6 +189,18 @@ def _check_max_edges(ctx, inst, claim, claims):
         raise _Invalid(f"the set induces {got} edges, the claim says {e} (lower bound side)")
     if e >= comb(kappa, 2):
         return f"max edges = {e} = C(kappa, 2) (upper bound trivial)"
+    if claim.get("multipartite") is not None:
+        parts = claim["multipartite"].get("parts") if isinstance(claim["multipartite"], dict) else None
+        if not isinstance(parts, list) or not all(isinstance(P, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in P) for P in parts):
+            raise _Invalid("multipartite.parts must be a list of lists of 1-based vertex ids")
+        try:
+            bound = enc.multipartite_max_edges(n, E, [[v - 1 for v in P] for P in parts], kappa)
+        except ValueError as exc:
+            raise _Invalid(f"complete-multipartite/v1: {exc}") from None
+        if bound != e:
+            raise _Invalid(f"complete-multipartite/v1: the parts bound the max edges of a {kappa}-set by {bound}, the claim says {e}")
+        return (f"max edges of a {kappa}-set = {e}: the set attains it; G is complete multipartite with the {len(parts)} "
+                f"given parts (checked), which bounds it (complete-multipartite/v1)")
     formula = enc.dks_at_least(n, E, kappa, e)
     if formula is None:
         return f"max edges = {e} = |E| (upper bound trivial)"
@@ -263,6 +275,8 @@ def check_certificate(path, *, checker="auto"):
     from reluhard.io.instances import instance_sha256
 
     t0 = time.perf_counter()
+    if checker == "native" and native_engine() is None:
+        raise InvalidParameterError(NATIVE_MISSING)
     path = Path(path)
     bundle = load_bundle(path)
     ctx = _Context(bundle, path.resolve().parent, checker)

@@ -201,3 +201,40 @@ def edges_induced(edges, vertex_set):
     idx = idx[idx < S.size]
     S[idx] = True
     return int((S[E[:, 0]] & S[E[:, 1]]).sum()) if E.size else 0
+
+
+def multipartite_max_edges(n, edges, parts, kappa):
+    """``complete-multipartite/v1``: the max edges of a kappa-set when G is complete multipartite with ``parts``.
+
+    Checks that ``parts`` (lists of 0-based ids) partition 0..n-1 and that the
+    edge set is exactly the pairs of vertices in different parts: no edge lies
+    inside a part, and |E| equals the number of cross pairs (edges are
+    distinct, u < v, so then E is all of them). Returns the bound, or raises
+    ValueError naming what fails.
+
+    Bound: a kappa-set with k_i vertices in part i spans C(kappa,2) - sum_i
+    C(k_i,2) edges, and C(k,2) = 0 + 1 + ... + (k-1), so sum_i C(k_i,2) is a
+    sum of kappa marginal costs, taking in each part i a prefix of 0, 1, ...,
+    |P_i| - 1. Hence it is at least the sum of the kappa smallest of all these
+    marginals (and equals it for some choice, since a sorted selection is a
+    union of prefixes): max edges = C(kappa,2) - that sum.
+    """
+    label = np.full(n, -1, dtype=np.int64)
+    for i, P in enumerate(parts):
+        P = np.asarray(P, dtype=np.int64)
+        if P.size == 0 or P.min() < 0 or P.max() >= n or (label[P] != -1).any() or len(np.unique(P)) != P.size:
+            raise ValueError(f"part {i} is empty, out of range or overlaps another part")
+        label[P] = i
+    if (label == -1).any():
+        raise ValueError(f"the parts do not cover vertex {int(np.flatnonzero(label == -1)[0]) + 1}")
+    E = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    if E.size and (label[E[:, 0]] == label[E[:, 1]]).any():
+        raise ValueError("an edge lies inside a part: the graph is not complete multipartite with these parts")
+    sizes = np.array([len(P) for P in parts], dtype=object)
+    cross = (int(sum(sizes)) ** 2 - int(sum(s * s for s in sizes))) // 2
+    if len(E) != cross:
+        raise ValueError(f"{len(E)} edges, but complete multipartite with these parts has {cross}: some cross pair is missing")
+    if not 1 <= kappa <= n:
+        raise ValueError(f"kappa {kappa} outside 1..{n}")
+    marginals = np.sort(np.concatenate([np.arange(len(P), dtype=np.int64) for P in parts]))
+    return kappa * (kappa - 1) // 2 - int(marginals[:kappa].sum())

@@ -27,6 +27,8 @@ def add_arguments(p):
     p.add_argument("--prune", action="store_true", help="orthant pruning by claim (★) (faster; rests on the theorem)")
     p.add_argument("--key", default=None, metavar="KEY.json",
                    help="answer key of this source: its witnesses are put back into the instance's metadata (never used unless given)")
+    p.add_argument("--certify", default=None, metavar="CERT.json",
+                   help="also write the certificate bundle 'reluhard certify INPUT --reduction R' writes (proofs beside it)")
     add_json(p)
     add_quiet(p)
     add_reduction_options(p)
@@ -38,6 +40,10 @@ def run(args):
 
     red = get_reduction(args.reduction)
     options = collect_options(args, red)
+    if args.certify:
+        from .certify import check_verify_target
+
+        check_verify_target(args.input, red)
     inst = read_input(args.input, red.source_kind)
     if args.key:
         from reluhard.answer_key import read_key, restore_source_witnesses
@@ -57,9 +63,16 @@ def run(args):
         rep = verify(inst, red, options=options, methods=methods, time_limit=args.time_limit, restarts=args.restarts,
                      seed=args.seed, prune=args.prune)
     rep["answer_key"] = args.key
+    if args.certify:
+        from .certify import write_for_verify
+
+        rep["certificate"] = write_for_verify(args.input, args.certify, red, options, time_limit=args.time_limit)
     if args.json:
         print_json(rep)
     else:
         print(f"answer key: {args.key} (source witnesses restored)" if args.key else "answer key: none used")
         print(format_report(rep))
+        if args.certify:
+            c = rep["certificate"]
+            print(f"certificate          {c['file']} ({', '.join(c['claims'])})" if c["file"] else f"certificate          not written: {c['inconclusive']}")
     return rep["exit_code"]
