@@ -14,7 +14,20 @@ large    ``--large``: >= 10^5 points per sat-relu row, from families  no
          certified by construction (block unions re-certified by
          components, complete multipartite graphs in closed form)
 xlarge   ``--large``: sat-relu at >= 10^6 points, same certification  no
+lowdim   sat-relu on 3 variables (rank-4 training sets, for exact      yes
+         low-dimensional algorithms: Arora et al.'s enumeration),
+         optimum certified by RC2, bounds from it
+hard     sat-relu on planted satisfiable random 3-CNF (ratio 4.26) at  yes
+         n = 20, 40, 60 (rows ``sat-relu/hard/n20`` ...): RC2 certifies
+         satisfiability, so min L = n exactly; the family on which the
+         usual optimizers fail (``reluhard bench --tiers hard``)
 =======  ==========================================================  =========
+
+A row's files are named by the last part of its id (``<answer>`` for the
+tiny to xlarge and lowdim tiers, ``n<N>`` for the hard tier). A tier of the
+default recipe that an existing manifest has no row of for a reduction joins
+that manifest on the next build; ``build_suite(..., tiers=)`` rebuilds only
+some tiers and keeps the other rows as they are.
 
 Every folder has a public part (sources without witnesses, training sets,
 dataset cards) and a key part ``keys/<reduction>/<tier>/<answer>.key.json``
@@ -67,7 +80,9 @@ __all__ = [
 
 MANIFEST = "manifest.json"
 SUITE_FORMAT = 1
-TIERS = ("tiny", "medium", "large", "xlarge")
+TIERS = ("tiny", "medium", "large", "xlarge", "lowdim", "hard")
+#: the hard tier's numbers of variables (planted R1 through sat-relu; docs/bench.md "The hard family")
+HARD_NS = (20, 40, 60)
 #: tiers built only with ``suite build --large`` (never committed)
 BIG_TIERS = ("large", "xlarge")
 #: the answer-key part of a suite folder: KEYS/<reduction>/<tier>/<answer>.key.json
@@ -115,7 +130,13 @@ def default_recipe(reduction):
                 ("large", "no", "blocks", {"n": 16000, "ratio": 4.26, "block_n": 20}, 1, {}),
                 ("xlarge", "yes", "planted-blocks", {"n": 160000, "ratio": 4.26, "block_n": 20, "quiet": True}, 1, {}),
                 ("xlarge", "no", "blocks", {"n": 160000, "ratio": 4.26, "block_n": 20}, 1, {}),
+                # lowdim: 3 variables, rank-4 training sets (exact arrangement enumeration applies)
+                ("lowdim", "yes", "ksat", {"n": 3, "ratio": 3.0, "planted": True}, 1, {}),
+                ("lowdim", "no", "ksat", {"n": 3, "m": 8, "distinct": True}, 1, {}),
             ]
+            return _rows(reduction, specs) + [
+                {"id": f"{reduction}/hard/n{n}", "reduction": reduction, "tier": "hard", "answer": "yes", "family": "ksat",
+                 "params": {"n": n, "ratio": 4.26, "planted": True}, "seed": 0, "options": {}} for n in HARD_NS]
         else:  # chains grow quickly (clique graphs on 3m vertices, hypergraphs)
             big = 40 if any(getattr(st, "target_kind", None) == "graph" for st in red.steps) else 16000
             specs = [
@@ -231,8 +252,9 @@ def _build_row(folder, row, *, time_limit, log):
     kind = red.source_kind
     rel = Path(row["reduction"]) / row["tier"]
     (Path(folder) / rel).mkdir(parents=True, exist_ok=True)
-    src_rel = rel / f"{row['answer']}{_SUFFIX[kind]}"
-    npz_rel = rel / f"{row['answer']}.npz"
+    stem = row["id"].rsplit("/", 1)[-1]  # the answer, or e.g. n20 for the hard tier
+    src_rel = rel / f"{stem}{_SUFFIX[kind]}"
+    npz_rel = rel / f"{stem}.npz"
     src, npz = Path(folder) / src_rel, Path(folder) / npz_rel
     want_yes = row["answer"] == "yes"
     from reluhard.sweep.grid import get_family
@@ -256,7 +278,7 @@ def _build_row(folder, row, *, time_limit, log):
 
     pub, _removed = public_instance(inst)
     _write_source(src, pub, kind)
-    key_rel = Path(KEYS) / rel / f"{row['answer']}.key.json"
+    key_rel = Path(KEYS) / rel / f"{stem}.key.json"
     (Path(folder) / key_rel).parent.mkdir(parents=True, exist_ok=True)
     reduce_to_file(red, inst, str(npz), options, key_out=str(Path(folder) / key_rel), cert=comb.cert if comb.proven else None)
     _add_optimum_to_key(Path(folder) / key_rel, npz, comb, inst, kind)
@@ -345,7 +367,7 @@ def _bounds_json(b, yes_loss):
     return b.to_json(assumptions=False) | {"yes_loss": None if yes_loss is None else frac_str(yes_loss)}
 
 
-def build_suite(folder, *, large=False, reductions=None, time_limit=120.0, log=print):
+def build_suite(folder, *, large=False, reductions=None, tiers=None, time_limit=120.0, log=print):
     """(Re)build the suite in ``folder`` from its manifest (or the default recipe).
 
     Parameters
@@ -355,6 +377,8 @@ def build_suite(folder, *, large=False, reductions=None, time_limit=120.0, log=p
         Also build the large tier (not committed; listed in the manifest either way).
     reductions : list of str or None
         Only these reductions (default: every registered reduction to ReLU training).
+    tiers : list of str or None
+        Only (re)build the rows of these tiers; every other row stays as the manifest has it (default: all).
     time_limit : float
         Per combinatorial solve (large tier: the result may be unproven).
     log : callable
@@ -369,14 +393,23 @@ def build_suite(folder, *, large=False, reductions=None, time_limit=120.0, log=p
     # a corrupt manifest is an error (never silently replaced by the default recipe)
     old = read_manifest(folder)["rows"] if (folder / MANIFEST).exists() else []
     names = reductions or _registered_relu_reductions()
+    if tiers is not None:
+        unknown = sorted(set(tiers) - set(TIERS))
+        if unknown:
+            raise InvalidParameterError(f"unknown suite tier(s) {', '.join(unknown)}; known: {', '.join(TIERS)}")
     recipe = [r for r in old if r["reduction"] in names]
-    have = {r["reduction"] for r in recipe}
+    have = {(r["reduction"], r["tier"]) for r in recipe}
     for name in names:
-        if name not in have:
-            recipe += default_recipe(name)
+        # a reduction without rows gets the default recipe; a tier of the default recipe it has no row of joins
+        recipe += [r for r in default_recipe(name) if (name, r["tier"]) not in have]
     keep = [r for r in old if r["reduction"] not in names]
     rows = []
     for row in recipe:
+        if tiers is not None and row["tier"] not in tiers:
+            prev = next((r for r in old if r["id"] == row["id"]), None)
+            rows.append(prev if prev is not None else
+                        {k: row[k] for k in ("id", "reduction", "tier", "answer", "family", "params", "seed", "options")} | {"built": False})
+            continue
         if row["tier"] in BIG_TIERS and not large:
             prev = next((r for r in old if r["id"] == row["id"] and r.get("built")), None)
             rows.append(prev if prev is not None and all((folder / f).exists() for f in prev["files"]) else

@@ -265,3 +265,103 @@ def test_bounds_follow_the_normalised_arrays_the_algorithms_see():
     assert y_sq != 1 and prob.lower_bound == Fraction(2162) * y_sq
     rec = run_bench_cell(_cell("dks-relu/tiny/no", "lbfgs", budget=0.5))
     assert rec["status"] == "ok" and rec["loss"] >= rec["certified_lower_bound"]
+
+
+# ---------------------------------------------------------------- time to target, seed independence
+
+def test_early_stop_at_the_certified_optimum_and_time_to_target():
+    # L-BFGS reaches min L = 6 on sat-relu/tiny/yes within a restart or two: the harness stops it there
+    rec = run_bench_cell(_cell("sat-relu/tiny/yes", "lbfgs", budget=20.0))
+    assert rec["status"] == "ok" and rec["success"] is True and rec["stopped_at_target"] is True
+    assert rec["seconds"] < 10.0  # far below the 20 s budget
+    assert 0 <= rec["time_to_target"] <= rec["seconds"] + 1e-6
+    # without early stop the whole budget is spent, and time to target is still recorded
+    off = make_cells([_spec("sat-relu/tiny/yes")], ["lbfgs"], 1, 1.5, early_stop=False)[0]
+    assert off["cell_id"] != _cell("sat-relu/tiny/yes", "lbfgs", budget=1.5)["cell_id"]
+    rec2 = run_bench_cell(off)
+    assert rec2["stopped_at_target"] is False and rec2["seconds"] >= 1.5 and rec2["success"] is True
+    assert rec2["time_to_target"] is not None and rec2["time_to_target"] <= 1.5
+
+
+def test_early_stop_uses_the_recomputed_loss_not_the_claim(tmp_path, monkeypatch):
+    # an algorithm that offers its Trace a false (low) claim is not stopped: the monitor recomputes the loss
+    (tmp_path / "claims_opt.py").write_text(textwrap.dedent("""
+        import numpy as np
+        from reluhard.bench.algorithms import Trace
+
+        def fit(X, y, sample_weight, *, seed, budget, k):
+            tr = Trace(budget)
+            tr.offer(-1.0, np.zeros((k, X.shape[1])), np.ones(k))
+            while not tr.out_of_time():
+                pass
+            return tr.fit()
+    """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    rec = run_bench_cell(_cell("sat-relu/tiny/yes", "claims_opt:fit", budget=0.8))
+    assert rec["status"] == "ok" and rec["stopped_at_target"] is False and rec["seconds"] >= 0.8
+    assert rec["success"] is False and rec["time_to_target"] is None
+
+
+def test_seed_independent_algorithms_run_once_in_seed_major_order(tmp_path, monkeypatch):
+    from reluhard.bench.algorithms import SEED_INDEPENDENT, is_seed_independent
+
+    assert SEED_INDEPENDENT == {"miqp", "orthant", "arora"}
+    assert not any(is_seed_independent(a) for a in ("lbfgs", "sgd", "adam", "learner"))
+    (tmp_path / "det_opt.py").write_text("def fit(X, y, sample_weight, *, seed, budget, k):\n    return X[:k] * 0\n"
+                                         "fit.seed_independent = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    specs = [_spec("sat-relu/tiny/yes"), _spec("sat-relu/tiny/no")]
+    cells = make_cells(specs, ["lbfgs", "orthant", "det_opt:fit"], 3, 1.0)
+    assert [(c["seed"], c["instance"], c["algorithm"]) for c in cells] == (
+        [(0, s["row"], a) for s in specs for a in ("lbfgs", "orthant", "det_opt:fit")]
+        + [(s, sp["row"], "lbfgs") for s in (1, 2) for sp in specs])
+    assert all(c["seed_independent"] == (c["algorithm"] != "lbfgs") for c in cells)
+    rec = run_bench_cell(cells[1])
+    assert rec["seed_independent"] is True and rec["seed"] == 0 and rec["status"] == "ok"
+    # a miqp record does not depend on the seed it is called with (SCIP's default seed)
+    a = ALGORITHMS["miqp"](*_public("sat-relu/tiny/yes"), seed=0, budget=10.0, k=1)
+    b = ALGORITHMS["miqp"](*_public("sat-relu/tiny/yes"), seed=7, budget=10.0, k=1)
+    np.testing.assert_array_equal(a.network.weights, b.network.weights)
+
+
+def _public(row):
+    prob = load_problem(_spec(row))
+    return prob.X, prob.y, prob.sample_weight
+
+
+# ---------------------------------------------------------------- the lowdim and hard tiers
+
+def test_arora_on_the_lowdim_tier_reaches_the_certified_optimum():
+    yes = run_bench_cell(_cell("sat-relu/lowdim/yes", "arora", budget=60.0))
+    assert yes["status"] == "ok" and yes["n_features"] == 4 and yes["optimum_known"]
+    assert yes["success"] is True and yes["loss"] == pytest.approx(3.0, rel=1e-9)
+    no = run_bench_cell(_cell("sat-relu/lowdim/no", "arora", budget=60.0) | {"early_stop": False})
+    assert no["status"] == "ok" and no["info"]["complete"] is True and no["info"]["hyperplanes"] < no["n_samples"]
+    # the exact minimum of the NO row is its certified soundness bound 29/9 (reached, never beaten)
+    assert no["certified_lower_bound_exact"] == "29/9" and no["loss"] == pytest.approx(29 / 9, rel=1e-9)
+
+
+def test_arora_handles_parallel_and_zero_rows():
+    import scipy.sparse as sp
+
+    from reluhard.solvers.miqp import fit_miqp
+
+    rng = np.random.default_rng(5)
+    B = rng.standard_normal((7, 4))
+    X = np.vstack([B, 2.0 * B[:3], -0.5 * B[3:5], np.zeros((2, 4))])  # parallel (both signs) and zero rows
+    y = np.abs(rng.standard_normal(X.shape[0])) + 0.1
+    c = rng.uniform(0.5, 2.0, X.shape[0])
+    fit = ALGORITHMS["arora"](X, y, c, seed=0, budget=60.0, k=1)
+    assert fit.info["complete"] and fit.info["hyperplanes"] == 7
+    L = float(c @ (np.maximum(X @ fit.network.weights[0], 0) - y) ** 2)
+    m = fit_miqp((sp.csr_matrix(X), y, c, {}), box=50.0, time_limit=60.0)
+    assert m.proven_optimal and m.dual_bound - 1e-6 * max(1.0, m.loss) <= L <= m.loss + 1e-6 * max(1.0, m.loss)
+
+
+def test_hard_tier_rows_have_a_certified_optimum():
+    specs = suite_specs(SUITE, tiers=["hard"])
+    assert [s["row"] for s in specs] == ["sat-relu/hard/n20", "sat-relu/hard/n40", "sat-relu/hard/n60"]
+    prob = load_problem(specs[0])
+    assert prob.tier == "hard" and prob.optimum_known and prob.lower_bound == 20 and prob.X.shape[1] == 21
+    rec = run_bench_cell(_cell("sat-relu/hard/n20", "lbfgs", budget=0.3))
+    assert rec["status"] == "ok" and rec["gap_kind"] == "to_optimum" and rec["loss"] >= 20.0 - 1e-9

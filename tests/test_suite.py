@@ -12,7 +12,7 @@ import pytest
 
 from reluhard.cli import main
 from reluhard.errors import InstanceFormatError, InvalidParameterError
-from reluhard.suite import build_suite, check_suite, default_recipe, load, read_manifest, sha256_file, to_svmlight, torch_dataset
+from reluhard.suite import HARD_NS, build_suite, check_suite, default_recipe, load, read_manifest, sha256_file, to_svmlight, torch_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 INSTANCES = REPO / "instances"
@@ -32,15 +32,19 @@ def test_default_recipe_covers_every_registered_reduction():
         if get_reduction(name).target_kind != "relu":
             continue
         rows = default_recipe(name)
-        tiers = ("tiny", "medium", "large") + (("xlarge",) if name == "sat-relu" else ())
-        assert {(r["tier"], r["answer"]) for r in rows} == {(t, a) for t in tiers for a in ("yes", "no")}, name
-        assert len({r["id"] for r in rows}) == 2 * len(tiers)
+        tiers = ("tiny", "medium", "large") + (("xlarge", "lowdim") if name == "sat-relu" else ())
+        hard = {f"sat-relu/hard/n{n}" for n in HARD_NS} if name == "sat-relu" else set()
+        assert {(r["tier"], r["answer"]) for r in rows if r["tier"] != "hard"} == {(t, a) for t in tiers for a in ("yes", "no")}, name
+        assert {r["id"] for r in rows if r["tier"] == "hard"} == hard  # planted R1: YES rows, min L = n certified
+        assert all(r["answer"] == "yes" for r in rows if r["tier"] == "hard")
+        assert len({r["id"] for r in rows}) == 2 * len(tiers) + len(hard)
 
 
 def test_manifest_rows(small_suite):
     rows = read_manifest(small_suite)["rows"]
     built = [r for r in rows if r["built"]]
-    assert {r["id"] for r in built} == {f"{red}/{t}/{a}" for red in ("sat-relu", "hypergraph-krelu") for t in ("tiny", "medium") for a in ("yes", "no")}
+    assert {r["id"] for r in built} == ({f"{red}/{t}/{a}" for red in ("sat-relu", "hypergraph-krelu") for t in ("tiny", "medium") for a in ("yes", "no")}
+                                        | {f"sat-relu/lowdim/{a}" for a in ("yes", "no")} | {f"sat-relu/hard/n{n}" for n in HARD_NS})
     assert {r["id"] for r in rows if not r["built"]} == ({f"{red}/large/{a}" for red in ("sat-relu", "hypergraph-krelu") for a in ("yes", "no")}
                                                          | {f"sat-relu/xlarge/{a}" for a in ("yes", "no")})
     for r in built:

@@ -37,7 +37,7 @@ from reluhard.data import Network
 from reluhard.errors import InvalidParameterError, ReluhardError, UnknownNameError
 
 __all__ = ["BenchFit", "NotApplicable", "ALGORITHMS", "algorithm_names", "get_algorithm", "as_network", "Trace",
-           "LR_GRID"]
+           "LR_GRID", "SEED_INDEPENDENT", "is_seed_independent", "stop_at_target"]
 
 #: learning rates tried by the torch trainers (cycled over restarts)
 LR_GRID = (1e-3, 1e-2, 1e-1)
@@ -62,8 +62,53 @@ class BenchFit:
     info: dict = field(default_factory=dict)
 
 
+class _TargetMonitor:
+    """The harness's time-to-target stop (never visible to the algorithm as a number it can read through its
+    arguments): the loss of every new best network is recomputed from the weights and compared with the target."""
+
+    def __init__(self, X, y, c, target):
+        self.X, self.y, self.c, self.target = X, y, c, float(target)
+        self.reached_at = None
+
+    def check(self, W, a, elapsed):
+        if self.reached_at is None and _loss(self.X, self.y, self.c, np.atleast_2d(W), np.atleast_1d(a)) <= self.target:
+            self.reached_at = float(elapsed)
+        return self.reached_at is not None
+
+
+_MONITOR = None
+
+
+class stop_at_target:
+    """Context manager used by the harness (one cell, one process): a :class:`Trace` created inside it stops its
+    algorithm as soon as a network with recomputed loss <= ``target`` is offered (time-to-target early stop on
+    rows whose optimum is certified exactly; ``target`` None: no early stop). ``.reached_at`` is the time it
+    was reached (seconds from the Trace's start), or None."""
+
+    def __init__(self, X, y, sample_weight, target):
+        self.monitor = None if target is None else _TargetMonitor(X, y, sample_weight, target)
+
+    @property
+    def reached_at(self):
+        return None if self.monitor is None else self.monitor.reached_at
+
+    def __enter__(self):
+        global _MONITOR
+        self._saved, _MONITOR = _MONITOR, self.monitor
+        return self
+
+    def __exit__(self, *exc):
+        global _MONITOR
+        _MONITOR = self._saved
+        return False
+
+
 class Trace:
-    """Best-so-far recorder for the built-in algorithms (wall clock from creation)."""
+    """Best-so-far recorder for the built-in algorithms (wall clock from creation).
+
+    Inside the harness's :class:`stop_at_target`, :meth:`out_of_time` also turns true once a network reaching the
+    target has been offered (the algorithm never sees the target).
+    """
 
     def __init__(self, budget):
         self.t0 = time.perf_counter()
@@ -72,18 +117,22 @@ class Trace:
         self.W = None
         self.a = None
         self.points = []
+        self.monitor = _MONITOR
+        self.reached = False
 
     def elapsed(self):
         return time.perf_counter() - self.t0
 
     def out_of_time(self):
-        return time.perf_counter() >= self.deadline
+        return self.reached or time.perf_counter() >= self.deadline
 
     def offer(self, loss, W, a):
         if loss < self.best:
             self.best = float(loss)
             self.W, self.a = np.array(W, dtype=float), np.array(a, dtype=float)
             self.points.append((round(self.elapsed(), 6), self.best))
+            if self.monitor is not None and not self.reached:
+                self.reached = self.monitor.check(self.W, self.a, self.elapsed())
 
     def fit(self, **info):
         if self.W is None:
@@ -237,7 +286,7 @@ def heuristic_box(X, y, sample_weight):
 
 
 def miqp(X, y, sample_weight, *, seed, budget, k):
-    """SCIP MIQP (solvers/miqp.py) with its own time limit = budget, inside :func:`heuristic_box` (the harness
+    """SCIP MIQP (solvers/miqp.py) with SCIP's default seed and its own time limit = budget, inside :func:`heuristic_box` (the harness
     passes no provable box: SCIP's dual bound holds inside that box only and is never used as a certificate)."""
     import scipy.sparse as sp
 
@@ -247,7 +296,8 @@ def miqp(X, y, sample_weight, *, seed, budget, k):
         raise NotApplicable("miqp: the MIQP models one ReLU (k = 1)")
     B = heuristic_box(X, y, sample_weight)
     t0 = time.perf_counter()
-    res = fit_miqp((sp.csr_matrix(X), np.asarray(y), np.asarray(sample_weight), {}), box=B, time_limit=float(budget), seed=int(seed))
+    # SCIP's default random seed (seed-independent, run once per instance: SEED_INDEPENDENT)
+    res = fit_miqp((sp.csr_matrix(X), np.asarray(y), np.asarray(sample_weight), {}), box=B, time_limit=float(budget), seed=0)
     secs = time.perf_counter() - t0
     return BenchFit(res.network.as_float(), [(round(secs, 6), float(res.loss))],
                     {"status": res.status, "box": B, "dual_bound_in_box": res.dual_bound})
@@ -289,6 +339,19 @@ ALGORITHMS = {
 
 #: algorithms needing torch (skipped with a message when it is missing)
 TORCH_ALGORITHMS = ("sgd", "adam", "sgd-mb", "adam-mb")
+
+#: algorithms whose result does not depend on the seed (no random initialisation, no random restarts): the harness
+#: runs them once per instance (seed 0, record ``seed_independent: true``) instead of once per seed. ``miqp`` runs
+#: SCIP with its default random seed (as users run it); ``learner`` and the gradient methods draw random starts.
+SEED_INDEPENDENT = frozenset({"miqp", "orthant", "arora"})
+
+
+def is_seed_independent(name):
+    """Whether algorithm ``name`` ignores its seed (registered ones: :data:`SEED_INDEPENDENT`; a plug-in function
+    declares it with the attribute ``seed_independent = True``)."""
+    if name in ALGORITHMS:
+        return name in SEED_INDEPENDENT
+    return bool(getattr(get_algorithm(name), "seed_independent", False))
 
 
 def algorithm_names():

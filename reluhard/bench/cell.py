@@ -15,6 +15,7 @@ reduction, tier, answer ``answer`` is the row's yes/no; tier ``hard`` for the ha
 size                    the source size parameter (sat-relu: n variables)
 n_samples, n_features   training set shape; ``k`` ReLUs of the model class
 algorithm, seed, budget name as given; algorithm seed; seconds of budget
+seed_independent        the algorithm ignores its seed: run once per instance (seed 0), not once per seed
 status                  ok | skipped (not applicable, reason in ``skip_reason``) | error | timeout
 loss, mean_loss         total weighted loss RECOMPUTED by the harness from the returned weights
 claimed_loss            the algorithm's own last claim (trace), for comparison only
@@ -25,6 +26,11 @@ gap, gap_kind           loss - optimum ("to_optimum") or loss - lower bound ("to
 gap_to_completeness     loss - completeness_loss (how far above the certified upper value), or null
 success                 optimum known and loss <= optimum (1 + SUCCESS_TOL); else null
 seconds                 wall clock of the algorithm call; ``time_to_best`` from its trace (else = seconds)
+time_to_target          seconds until a loss within the success tolerance of the certified optimum (or of the
+                        certified lower bound) was first reached (from the trace; the end of the call if only
+                        the final network reaches it); null if never reached or no bound
+stopped_at_target       the harness stopped the run on reaching that target (time-to-target early stop; built-in
+                        algorithms with a trace only), else false
 decoded_value           the reduction's decode of the network, valued on the public source instance
 combinatorial_optimum   the certified combinatorial optimum of the row (MaxSAT u, max edges, ...)
 decodes_to_witness      decoded_value == combinatorial_optimum (an optimal witness), or null
@@ -48,13 +54,14 @@ from reluhard.errors import ReluhardError
 __all__ = ["SCHEMA", "SCHEMA_KEYS", "BoundViolation", "make_cells", "run_bench_cell", "run_bench_cell_isolated",
            "empty_bench_record", "check_record", "VIOLATION_TOL"]
 
-SCHEMA = "reluhard.bench/1"
+SCHEMA = "reluhard.bench/2"
 SCHEMA_KEYS = (
     "schema", "cell_id", "instance", "reduction", "tier", "answer", "size", "n_samples", "n_features", "k",
-    "algorithm", "seed", "budget", "status", "skip_reason", "loss", "mean_loss", "claimed_loss",
+    "algorithm", "seed", "seed_independent", "budget", "status", "skip_reason", "loss", "mean_loss", "claimed_loss",
     "certified_lower_bound", "certified_lower_bound_exact", "completeness_loss", "optimum_known", "gap", "gap_kind",
     "gap_to_completeness", "success", "seconds", "time_to_best", "decoded_value", "combinatorial_optimum",
-    "decodes_to_witness", "info", "error", "finished_at", "host", "reluhard_version",
+    "decodes_to_witness", "info", "error", "finished_at", "host", "reluhard_version", "time_to_target",
+    "stopped_at_target",
 )
 #: a recomputed loss this far (relative) below a certified lower bound is a violation (float evaluation slack)
 VIOLATION_TOL = 1e-9
@@ -66,25 +73,36 @@ class BoundViolation(ReluhardError):
     """An algorithm's recomputed loss is below a certified lower bound: a bug in a bound, never a record."""
 
 
-def _cell_id(spec, algorithm, seed, budget):
-    key = json.dumps({"instance": spec, "algorithm": algorithm, "seed": seed, "budget": budget}, sort_keys=True)
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+def _cell_id(spec, algorithm, seed, budget, early_stop):
+    key = {"instance": spec, "algorithm": algorithm, "seed": seed, "budget": budget}
+    if not early_stop:
+        key["early_stop"] = False
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def make_cells(specs, algorithms, seeds, budget):
-    """The cells of a benchmark: every (instance spec, algorithm, seed in range(seeds))."""
+def make_cells(specs, algorithms, seeds, budget, *, early_stop=True):
+    """The cells of a benchmark: every (instance spec, algorithm, seed in range(seeds)); a seed-independent
+    algorithm (:func:`~reluhard.bench.algorithms.is_seed_independent`) gets seed 0 only.
+
+    Seed-major order (every instance and algorithm at seed 0, then seed 1, ...), so a run stopped early has
+    complete seeds 0..j-1 for every (instance, algorithm) and resumes from there. ``early_stop``: stop a run
+    on reaching the certified optimum (rows whose optimum is known exactly; :func:`run_bench_cell`).
+    """
+    from .algorithms import TORCH_ALGORITHMS, is_seed_independent
     from .instances import spec_id
-
-    from .algorithms import TORCH_ALGORITHMS
 
     # a run with torch cells warms torch in every worker's fork server, whichever cell comes first
     warm = ["reluhard.bench._torch_warm"] if set(algorithms) & set(TORCH_ALGORITHMS) and _has_torch() else []
+    once = {alg: is_seed_independent(alg) for alg in algorithms}
     cells = []
-    for spec in specs:
-        for alg in algorithms:
-            for s in range(int(seeds)):
-                cells.append({"kind": "bench", "cell_id": _cell_id(spec, alg, s, float(budget)), "spec": spec,
-                              "instance": spec_id(spec), "algorithm": alg, "seed": s, "budget": float(budget),
+    for s in range(int(seeds)):
+        for spec in specs:
+            for alg in algorithms:
+                if once[alg] and s > 0:
+                    continue
+                cells.append({"kind": "bench", "cell_id": _cell_id(spec, alg, s, float(budget), early_stop), "spec": spec,
+                              "instance": spec_id(spec), "algorithm": alg, "seed": s, "seed_independent": once[alg],
+                              "budget": float(budget), "early_stop": bool(early_stop),
                               "time_limit": float(budget) * 1.5 + GRACE, "preload": warm})
     return cells
 
@@ -98,7 +116,8 @@ def _version():
 def empty_bench_record(cell):
     rec = dict.fromkeys(SCHEMA_KEYS)
     rec.update({"schema": SCHEMA, "cell_id": cell["cell_id"], "instance": cell["instance"], "algorithm": cell["algorithm"],
-                "seed": cell["seed"], "budget": cell["budget"], "info": {}, "host": socket.gethostname(),
+                "seed": cell["seed"], "seed_independent": bool(cell.get("seed_independent", False)),
+                "budget": cell["budget"], "info": {}, "host": socket.gethostname(),
                 "reluhard_version": _version()})
     return rec
 
@@ -133,8 +152,8 @@ def run_bench_cell(cell):
     turned into :class:`BoundViolation` by :func:`check_record`)."""
     from reluhard.data import frac_str
 
-    from .algorithms import BenchFit, NotApplicable, as_network, get_algorithm
-    from .instances import is_success, load_problem
+    from .algorithms import BenchFit, NotApplicable, as_network, get_algorithm, stop_at_target
+    from .instances import is_success, load_problem, success_threshold
 
     rec = empty_bench_record(cell)
     try:
@@ -148,9 +167,14 @@ def run_bench_cell(cell):
         rec["completeness_loss"] = None if prob.completeness is None else float(prob.completeness)
         fn = get_algorithm(cell["algorithm"])
         X, y, c = _readonly(prob.X), _readonly(prob.y), _readonly(prob.sample_weight)
+        # the target: the certified optimum (optimum known) or, on other rows, the certified lower bound (a loss
+        # within the success tolerance of a lower bound is optimal within that tolerance): time-to-target early stop
+        target = None if lb is None else success_threshold(lb)
+        stop = stop_at_target(X, y, c, target if cell.get("early_stop", True) else None)
         t0 = time.perf_counter()
         try:
-            out = fn(X, y, c, seed=int(cell["seed"]), budget=float(cell["budget"]), k=int(prob.k))
+            with stop:
+                out = fn(X, y, c, seed=int(cell["seed"]), budget=float(cell["budget"]), k=int(prob.k))
         except NotApplicable as exc:
             rec["status"], rec["skip_reason"] = "skipped", str(exc)
             return _plain(_finish(rec))
@@ -166,6 +190,10 @@ def run_bench_cell(cell):
         rec["claimed_loss"] = float(trace[-1][1]) if trace else None
         hit = [t for t, L in trace if L <= loss * (1 + 1e-12) + 1e-12]
         rec["time_to_best"] = float(hit[0]) if hit else rec["seconds"]
+        rec["stopped_at_target"] = stop.reached_at is not None
+        if target is not None and loss <= target:
+            reached = [t for t, L in trace if L <= target]
+            rec["time_to_target"] = float(reached[0]) if reached else rec["seconds"]
         rec["info"] = dict(fitted.info) if fitted is not None else {}
         if lb is not None:
             if loss < float(lb) - VIOLATION_TOL * max(1.0, abs(float(lb))):
@@ -204,9 +232,17 @@ def check_record(rec):
 
 
 
-#: imported once by the fork server, so a cell's process starts warm (torch added when a torch cell runs)
-_PRELOAD = ("reluhard.bench.cell", "reluhard.bench.algorithms", "reluhard.bench.instances", "reluhard.reductions",
-            "reluhard.solvers.sat", "scipy.optimize", "pysat.examples.rc2")
+#: imported once by the fork server, so a cell's process starts warm (torch added when a torch cell runs): every
+#: module a cell of the built-in algorithms imports on the suite (measured: a cell's new sys.modules after the
+#: preload), so no cell pays an import, and a run's code is fixed when it starts
+_PRELOAD = ("reluhard.bench.cell", "reluhard.bench.algorithms", "reluhard.bench.instances", "reluhard.bench.arora",
+            "reluhard.reductions", "reluhard.reductions.dks_to_relu", "reluhard.reductions.hypergraph_to_krelu",
+            "reluhard.reductions.nae_to_setsplit", "reluhard.reductions.sat_to_clique", "reluhard.reductions.sat_to_nae",
+            "reluhard.reductions.sat_to_relu", "reluhard.io.schema", "reluhard.suite", "reluhard.io.instances",
+            "reluhard.io.npz", "reluhard.io.hgr", "reluhard.io.graphs", "reluhard.io.dimacs", "reluhard.structures.graph",
+            "reluhard.structures.sources", "reluhard.solvers.sat", "reluhard.solvers.learner", "reluhard.solvers.learner.krelu",
+            "reluhard.solvers.learner.single", "reluhard.solvers.miqp", "reluhard.solvers.relu_exact", "reluhard.sweep.grid",
+            "scipy.optimize", "pysat.examples.rc2", "networkx", "pyscipopt")
 
 
 def _has_torch():

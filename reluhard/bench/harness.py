@@ -15,7 +15,7 @@ def _run_here(cell):
 
 
 def run_bench(specs, algorithms, output, *, seeds=5, budget=30.0, jobs=1, scheduler=None, resume=False,
-              overwrite=False, progress=True, isolate=True, on_record=None):
+              overwrite=False, progress=True, isolate=True, on_record=None, early_stop=True):
     """Benchmark ``algorithms`` on the instance ``specs``; append one record per (instance, algorithm, seed).
 
     Parameters
@@ -26,9 +26,12 @@ def run_bench(specs, algorithms, output, *, seeds=5, budget=30.0, jobs=1, schedu
         Registered names (:data:`reluhard.bench.algorithms.ALGORITHMS`) or plug-ins ``module:function``.
     output : path of the JSON Lines results table (resumable by cell id)
     seeds : int
-        Algorithm seeds 0..seeds-1 per (instance, algorithm).
+        Algorithm seeds 0..seeds-1 per (instance, algorithm); a seed-independent algorithm runs once (seed 0).
     budget : float
         Seconds per run (the algorithm honours it; the worker is killed at 1.5 budget + grace).
+    early_stop : bool
+        Stop a run once its loss reaches the certified optimum within the success tolerance (rows whose
+        optimum is known exactly; time to target is recorded either way).
     isolate : bool
         Run each cell in a killable child process (default); False runs cells in this process.
 
@@ -51,7 +54,7 @@ def run_bench(specs, algorithms, output, *, seeds=5, budget=30.0, jobs=1, schedu
         raise InvalidParameterError(f"--budget must be a positive number of seconds, got {budget}")
     for name in algorithms:
         get_algorithm(name)  # unknown names / unimportable plug-ins fail before any cell runs
-    cells = make_cells(specs, list(algorithms), int(seeds), float(budget))
+    cells = make_cells(specs, list(algorithms), int(seeds), float(budget), early_stop=early_stop)
     return run_sweep(cells, output, jobs=jobs, scheduler=scheduler, resume=resume, overwrite=overwrite,
                      progress=progress, on_record=on_record, run=run_bench_cell_isolated if isolate else _run_here,
                      empty=empty_bench_record, desc="bench")

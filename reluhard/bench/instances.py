@@ -178,9 +178,15 @@ def load_problem(spec):
     raise InvalidParameterError(f"unknown bench instance kind {spec['kind']!r}")
 
 
+def success_threshold(optimum):
+    """The largest loss that counts as reaching a known optimum (relative tolerance ``SUCCESS_TOL``): the
+    time-to-target early stop's target."""
+    return float(optimum) + SUCCESS_TOL * max(1.0, abs(float(optimum)))
+
+
 def is_success(loss, optimum):
     """Whether ``loss`` reaches a known optimum (relative tolerance ``SUCCESS_TOL``)."""
-    return loss <= float(optimum) + SUCCESS_TOL * max(1.0, abs(float(optimum)))
+    return loss <= success_threshold(optimum)
 
 
 #: a run "reaches the optimum" within this relative tolerance (float training; a wrong local minimum of the

@@ -13,8 +13,13 @@ Definitions
   kept apart and labelled; ``rel.`` divides by max(1, |bound|).
 * **decodes**: the reduction's decoder maps the network to an optimal
   combinatorial witness (valued on the row's public source instance).
-* **time to target**: the algorithm's time to its final best loss, over runs
-  that succeed (the curve is the fraction of optimum-known runs solved by then).
+* **time to target**: seconds until the run first reached the certified optimum
+  within the success tolerance (``time_to_target``; the harness stops the run
+  there unless ``--no-early-stop``), over runs that succeed (the curve is the
+  fraction of optimum-known runs solved by then).
+* **runs** counts runs per (instance, seed): a seed-independent algorithm
+  (``seed_independent``: miqp, orthant, arora) runs once per instance, the
+  others once per instance and seed; rates are per run.
 """
 
 import math
@@ -27,7 +32,7 @@ _MARKS = ("o", "s", "^", "v", "D", "P", "X", "*")
 
 
 def is_bench_records(records):
-    """Whether a results table holds bench records (schema ``reluhard.bench/1``)."""
+    """Whether a results table holds bench records (schema :data:`reluhard.bench.cell.SCHEMA`)."""
     from .cell import SCHEMA
 
     return bool(records) and all(r.get("schema") == SCHEMA for r in records)
@@ -82,10 +87,25 @@ def leaderboard_rows(records):
             "median_rel_gap_lb": _median([_rel(r) for r in ok if r.get("gap_kind") == "to_lower_bound"]),
             "median_seconds": _median([r.get("seconds") for r in ok]),
             "median_time_to_best": _median([r.get("time_to_best") for r in ok]),
+            "median_time_to_target": _median([_time_to_target(r) for r in known if r["success"]]),
+            "instances": len({r["instance"] for r in ok}),
+            "seeds": len({r["seed"] for r in ok}),
+            "seed_independent": all(bool(r.get("seed_independent")) for r in rs),
+            "stopped_at_target": sum(bool(r.get("stopped_at_target")) for r in ok),
         })
     rows.sort(key=lambda x: (-(x["success"] / x["known"]) if x["known"] else 1.0,
                              x["median_rel_gap_opt"] if x["median_rel_gap_opt"] is not None else math.inf, x["algorithm"]))
     return rows
+
+
+def _time_to_target(r):
+    return r.get("time_to_target") if r.get("time_to_target") is not None else r.get("time_to_best")
+
+
+def _runs(x):
+    if not x["runs"]:
+        return "0"
+    return f"{x['runs']} ({x['instances']} inst. × {x['seeds']} seed{'s' if x['seeds'] != 1 else ''}{', seed-independent' if x['seed_independent'] else ''})"
 
 
 def _table(header, rows):
@@ -95,12 +115,12 @@ def _table(header, rows):
 
 
 def _leaderboard_lines(records):
-    rows = [[x["algorithm"], x["runs"], x["skipped"], x["failed"], _rate(x["success"], x["known"]),
+    rows = [[x["algorithm"], _runs(x), x["skipped"], x["failed"], _rate(x["success"], x["known"]),
              _rate(x["decodes"], x["decodable"]), _fmt(x["median_rel_gap_opt"]), _fmt(x["median_rel_gap_lb"]),
-             _fmt(x["median_seconds"]), _fmt(x["median_time_to_best"])] for x in leaderboard_rows(records)]
-    return _table(["algorithm", "runs", "skipped", "failed", "reaches optimum", "decodes to witness",
-                   "median rel. gap to optimum", "median rel. gap to lower bound (NO rows)", "median s", "median s to best"],
-                  rows)
+             _fmt(x["median_seconds"]), _fmt(x["median_time_to_target"])] for x in leaderboard_rows(records)]
+    return _table(["algorithm", "runs ok", "skipped", "failed", "reaches optimum", "decodes to witness",
+                   "median rel. gap to optimum", "median rel. gap to lower bound (NO rows)", "median s",
+                   "median s to target (successes)"], rows)
 
 
 def make_leaderboard(records, *, source=None):
@@ -113,8 +133,9 @@ def make_leaderboard(records, *, source=None):
     seeds = sorted({r["seed"] for r in records})
     hosts = sorted({r.get("host") or "?" for r in records})
     total = sum(r.get("seconds") or 0 for r in records)
+    once = sorted({r["algorithm"] for r in records if r.get("seed_independent")})
     lines.append(f"{len(records)} runs: {len(insts)} instances x {len({r['algorithm'] for r in records})} algorithms x "
-                 f"{len(seeds)} seeds; budget {', '.join(_fmt(b) for b in budgets)} s per run; "
+                 f"{len(seeds)} seeds{' (seed-independent, run once per instance: ' + ', '.join(once) + ')' if once else ''}; budget {', '.join(_fmt(b) for b in budgets)} s per run; "
                  f"{total:.0f} s of algorithm time; host {', '.join(hosts)}.")
     lines.append("")
     lines += _leaderboard_lines(records)
@@ -123,7 +144,9 @@ def make_leaderboard(records, *, source=None):
                  f"*Reaches optimum*: the recomputed loss is within a relative {SUCCESS_TOL:g} of a certified exact "
                  f"minimum (rows where certified lower bound = completeness value). *Gap to lower bound* (NO rows) "
                  f"over-states the gap to the unknown optimum. *Decodes*: the reduction's decoder maps the network "
-                 f"to an optimal witness of the public source instance.")
+                 f"to an optimal witness of the public source instance. *s to target*: until the certified optimum "
+                 f"was first reached (the harness stops a run there: {sum(bool(r.get('stopped_at_target')) for r in records)} "
+                 f"run(s) stopped early).")
     lines.append("")
     viol = [r for r in records if r["status"] == "violated"]
     if viol:
@@ -255,7 +278,7 @@ def make_bench_plots(records, outdir, *, figures=BENCH_FIGURES):
                 rs = [r for r in ok if r["algorithm"] == a and r.get("success") is not None]
                 if not rs:
                     continue
-                ts = sorted(r["time_to_best"] for r in rs if r["success"] and r.get("time_to_best") is not None)
+                ts = sorted(_time_to_target(r) for r in rs if r["success"] and _time_to_target(r) is not None)
                 xs = [t for t in ts for _ in (0, 1)]
                 ys = [v for i in range(len(ts)) for v in (i / len(rs), (i + 1) / len(rs))]
                 budget = max(r["budget"] for r in rs)

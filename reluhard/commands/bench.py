@@ -28,6 +28,8 @@ def add_arguments(p):
                    help=f"comma-separated: {', '.join(ALGORITHMS)}, or a plug-in module:function (default lbfgs,adam,sgd,learner)")
     p.add_argument("--seeds", type=int, default=5, help="algorithm seeds 0..S-1 per (instance, algorithm) (default 5)")
     p.add_argument("--budget", type=float, default=30.0, help="seconds per run (default 30)")
+    p.add_argument("--no-early-stop", dest="early_stop", action="store_false",
+                   help="spend the whole budget even after reaching a certified optimum (default: stop at the target)")
     p.add_argument("-o", "--output", required=True, metavar="BENCH.jsonl", help="results table (JSON Lines, resumable)")
     p.add_argument("--parquet", metavar="FILE", help="also write the table as Parquet")
     p.add_argument("--jobs", type=int, default=1, help="parallel local workers (default 1)")
@@ -59,7 +61,7 @@ def run(args):
     try:
         summary = run_bench(specs, algorithms, args.output, seeds=args.seeds, budget=args.budget, jobs=args.jobs,
                             scheduler=args.scheduler, resume=args.resume, overwrite=args.overwrite,
-                            progress=sys.stderr.isatty() and not args.json)
+                            progress=sys.stderr.isatty() and not args.json, early_stop=args.early_stop)
     except BoundViolation as exc:
         print(f"reluhard bench: certified bound violated: {exc}", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ def add_arguments(p):
     b.add_argument("folder", metavar="DIR", help=_DIR_HELP)
     b.add_argument("--large", action="store_true", help="also build the large and xlarge tiers (certified block unions / closed forms; not committed)")
     b.add_argument("--reduction", metavar="NAME[,NAME...]", help="only these reductions (default: all)")
+    b.add_argument("--tiers", metavar="TIER[,TIER...]", help="only (re)build these tiers, e.g. hard,lowdim; other rows stay as they are")
     add_time_limit(b, 120.0, "seconds per combinatorial solve")
     c = sub.add_parser("check", help="recompute every sha256; re-verify the tiny tier's certified values and training sets",
                        description="Exit 0 when every file matches the manifest and every re-verified value holds, else 1.",
@@ -44,7 +45,8 @@ def run(args):
 
     if args.action == "build":
         reds = None if not args.reduction else [r.strip() for r in args.reduction.split(",") if r.strip()]
-        rows = suite.build_suite(args.folder, large=args.large, reductions=reds, time_limit=args.time_limit,
+        tiers = None if not args.tiers else [t.strip() for t in args.tiers.split(",") if t.strip()]
+        rows = suite.build_suite(args.folder, large=args.large, reductions=reds, tiers=tiers, time_limit=args.time_limit,
                                  log=lambda m: print(m, file=sys.stderr))
         from pathlib import Path
 
