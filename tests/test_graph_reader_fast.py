@@ -169,3 +169,15 @@ def test_both_vectorised_edge_paths_agree_with_the_line_parser(where, monkeypatc
     assert fast is not None and pairs_of(fast) == _parse_dimacs_lines(text, "g.clq", "error", LIM)
     bad = text.replace(f"e {edges[3][0]} {edges[3][1]}\n", f"e {edges[3][0]}  {edges[3][1]}\n", 1)
     assert _fast_dimacs(bad, "g.clq", LIM) is None  # a double space: left to the line parser
+
+
+@pytest.mark.parametrize("bad", [["e5 1 2", "e  3"], ["e 1 2 3", "e 4"], ["e 1", "e 2 3 4"], ["e 1  2"], ["e 1 2 "], ["e 1 " + "0" * 18 + "7"], ["e " + "0" * 18 + "8 9"],
+                                 ["e  1 2"], ["e 1 2e"], ["e -1 2"], ["e 1 2", "e 3 4 ", ""]])
+def test_the_edge_run_check_refuses_every_other_line(bad):
+    lines = ["p edge 9 4", "e 1 2", "e 3 4"] + bad + ["e 5 6"]
+    lines[0] = f"p edge 9 {sum(line.startswith('e') for line in lines)}"
+    text = "\n".join(lines) + "\n"
+    assert _fast_dimacs(text, "g.clq", LIM) is None
+    assert outcome(_parse_dimacs, text, "error") == outcome(_parse_dimacs_lines, text, "error")
+    good = "p edge 9 4\ne 1 2\ne 3 4\ne 7 8\ne 5 6\n"
+    assert pairs_of(_fast_dimacs(good, "g.clq", LIM))[1] == [(0, 1), (2, 3), (6, 7), (4, 5)]

@@ -213,7 +213,7 @@ def _fast_dimacs(text, path, lim):
         return None
     if not len(e):
         return n, [], meta
-    if e[-1] - e[0] + 1 == len(e):  # one run of edge lines (the usual layout): one regex check, one parse
+    if e[-1] - e[0] + 1 == len(e):  # one run of edge lines (the usual layout): checked and parsed in one piece
         uv = _edge_run(data, int(starts[e[0]]), int(ends[e[-1]]), len(e))
         if uv is None:
             return None
@@ -231,16 +231,26 @@ def _fast_dimacs(text, path, lim):
     return n, (lo, hi), meta
 
 
-#: a run of m >= 1 edge lines as the vectorised reader takes them: 'e', one space, 1-18 digits, one space, 1-18 digits
-_EDGE_RUN = re.compile(rb"(?:e [0-9]{1,18} [0-9]{1,18}\n)*e [0-9]{1,18} [0-9]{1,18}")
+#: the non-digit bytes of a run of edge lines, cyclically: 'e', ' ', ' ', '\n'
+_EDGE_LINE_SEPARATORS = np.frombuffer(b"e  \n", dtype=np.uint8)
 
 
 def _edge_run(data, start, end, m):
-    """0-based (u, v) of the m consecutive edge lines data[start:end], or None if one is not 'e U V'."""
-    block = data[start:end]
-    if _EDGE_RUN.fullmatch(block) is None:
+    """0-based (u, v) of the m consecutive edge lines data[start:end], or None if one is not 'e U V'.
+
+    'e U V': 'e', one space, 1-18 digits, one space, 1-18 digits (as the
+    byte-wise :func:`_edge_lines` accepts). Checked on the non-digit bytes:
+    they must be 'e', ' ', ' ', '\n' cyclically with no digit right after 'e' or
+    '\n' and 1-18 after each space.
+    """
+    b = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    nd = np.flatnonzero((b < 48) | (b > 57))
+    if len(nd) != 4 * m - 1 or nd[0] != 0 or not (b[nd] == np.resize(_EDGE_LINE_SEPARATORS, len(nd))).all():
         return None
-    uv = np.fromstring(block.replace(b"e", b" "), dtype=np.int64, sep=" ")
+    run = np.diff(np.append(nd, len(b))) - 1  # digits after each separator
+    if run[0::4].any() or run[3::4].any() or not ((run[1::4] >= 1) & (run[1::4] <= 18) & (run[2::4] >= 1) & (run[2::4] <= 18)).all():
+        return None
+    uv = np.fromstring(data[start:end].replace(b"e", b" "), dtype=np.int64, sep=" ")
     if len(uv) != 2 * m:
         return None
     return uv[0::2] - 1, uv[1::2] - 1
