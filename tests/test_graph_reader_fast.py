@@ -12,9 +12,17 @@ from reluhard.io.limits import limits
 LIM = limits()
 
 
+def pairs_of(result):
+    """(n, [(u, v), ...], meta) of a parser result (the vectorised reader gives (lo, hi) arrays)."""
+    n, edges, meta = result
+    if isinstance(edges, tuple):
+        edges = list(zip(edges[0].tolist(), edges[1].tolist()))
+    return n, edges, meta
+
+
 def outcome(parse, text, duplicates):
     try:
-        return parse(text, "g.clq", duplicates, LIM)
+        return pairs_of(parse(text, "g.clq", duplicates, LIM))
     except InstanceFormatError as exc:
         return ("error", str(exc))
 
@@ -67,16 +75,24 @@ def test_fast_reader_agrees_with_the_line_parser(n, data, edits, duplicates, met
     assert outcome(_parse_dimacs, text, duplicates) == outcome(_parse_dimacs_lines, text, duplicates)
 
 
-def test_fast_reader_on_a_large_graph():
-    rng = np.random.default_rng(0)
-    n = 300
+def random_edges(seed, n, p):
+    """The edges (1-based) of a G(n, p) sample, shuffled."""
+    rng = np.random.default_rng(seed)
     iu = np.triu_indices(n, 1)
-    keep = rng.random(len(iu[0])) < 0.3
+    keep = rng.random(len(iu[0])) < p
     edges = [(int(a) + 1, int(b) + 1) for a, b in zip(iu[0][keep], iu[1][keep])]
     rng.shuffle(edges)
+    return edges
+
+
+def test_fast_reader_on_a_large_graph():
+    n = 300
+    edges = random_edges(0, n, 0.3)
     text = dimacs(n, edges)
     fast = _fast_dimacs(text, "g.clq", LIM)
-    assert fast is not None and fast == _parse_dimacs_lines(text, "g.clq", "error", LIM)
+    assert fast is not None and isinstance(fast[1], tuple)
+    fast = pairs_of(fast)
+    assert fast == _parse_dimacs_lines(text, "g.clq", "error", LIM)
     assert fast[1][:3] == [(min(u, v) - 1, max(u, v) - 1) for u, v in edges[:3]]
 
 
@@ -131,3 +147,37 @@ def test_self_loops_are_seen_by_the_edge_arrays():
     assert edge_array(G)[1].tolist() == [[0, 1], [1, 2]]  # dropped here (DkS counts distinct pairs)
     with pytest.raises(InvalidParameterError, match="self-loop"):
         io_edge_array(G)  # refused by the writers' canonical form
+
+
+@pytest.mark.parametrize("where", ["run", "split"])
+def test_both_vectorised_edge_paths_agree_with_the_line_parser(where, monkeypatch):
+    import reluhard.io.graphs as graphs
+
+    n = 120
+    edges = random_edges(4, n, 0.4)
+    lines = dimacs(n, edges).rstrip("\n").split("\n")
+    lines[-1] = "e " + "0" * (18 - len(str(edges[-1][0]))) + f"{edges[-1][0]} {edges[-1][1]}"  # 18 digits, leading zeros
+    if where == "split":
+        lines.insert(len(lines) // 2, "c a comment between edge lines")  # not one run: the byte-wise path
+    text = "\n".join(lines) + "\n"
+    used = []
+    for name in ("_edge_run", "_edge_lines"):
+        real = getattr(graphs, name)
+        monkeypatch.setattr(graphs, name, lambda *a, _real=real, _name=name: used.append(_name) or _real(*a))
+    fast = _fast_dimacs(text, "g.clq", LIM)
+    assert used == (["_edge_run"] if where == "run" else ["_edge_lines"])
+    assert fast is not None and pairs_of(fast) == _parse_dimacs_lines(text, "g.clq", "error", LIM)
+    bad = text.replace(f"e {edges[3][0]} {edges[3][1]}\n", f"e {edges[3][0]}  {edges[3][1]}\n", 1)
+    assert _fast_dimacs(bad, "g.clq", LIM) is None  # a double space: left to the line parser
+
+
+@pytest.mark.parametrize("bad", [["e5 1 2", "e  3"], ["e 1 2 3", "e 4"], ["e 1", "e 2 3 4"], ["e 1  2"], ["e 1 2 "], ["e 1 " + "0" * 18 + "7"], ["e " + "0" * 18 + "8 9"],
+                                 ["e  1 2"], ["e 1 2e"], ["e -1 2"], ["e 1 2", "e 3 4 ", ""]])
+def test_the_edge_run_check_refuses_every_other_line(bad):
+    lines = ["p edge 9 4", "e 1 2", "e 3 4"] + bad + ["e 5 6"]
+    lines[0] = f"p edge 9 {sum(line.startswith('e') for line in lines)}"
+    text = "\n".join(lines) + "\n"
+    assert _fast_dimacs(text, "g.clq", LIM) is None
+    assert outcome(_parse_dimacs, text, "error") == outcome(_parse_dimacs_lines, text, "error")
+    good = "p edge 9 4\ne 1 2\ne 3 4\ne 7 8\ne 5 6\n"
+    assert pairs_of(_fast_dimacs(good, "g.clq", LIM))[1] == [(0, 1), (2, 3), (6, 7), (4, 5)]

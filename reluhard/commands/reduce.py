@@ -47,11 +47,11 @@ def _stamp(path):
 
 def summary(output, name, meta, key):
     """The one line ``reduce`` prints on stderr: what was written, its size and its claim."""
-    from reluhard.io.npz import load_training_set
+    from reluhard.io.npz import training_set_shape
 
-    X = load_training_set(output)[0]
+    rows, cols = training_set_shape(output)
     statement = ((meta or {}).get("bounds") or {}).get("statement")
-    line = f"{output}: {name} training set, {X.shape[0]} samples x {X.shape[1]} features"
+    line = f"{output}: {name} training set, {rows} samples x {cols} features"
     if statement:
         line += f"; claim: {statement}"
     if key:

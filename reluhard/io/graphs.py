@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InstanceFormatError, InvalidParameterError
-from ..structures.graph import identity_edges
+from ..structures.graph import flat_edges, identity_edges
 from ._meta import meta_line, parse_meta_comment
 from .atomic import atomic_write
 from .dimacs import open_text
@@ -70,6 +70,8 @@ def read_graph(path, *, fmt=None, duplicates="error", max_input_bytes=None, max_
     -------
     networkx.Graph
         Vertices ``0..N-1``; ``G.graph["reluhard"]`` holds the metadata line.
+        A :class:`~reluhard.structures.flatgraph.FlatEdgesGraph`: the edge
+        arrays are kept and the adjacency dicts built on first use.
 
     Raises
     ------
@@ -80,7 +82,7 @@ def read_graph(path, *, fmt=None, duplicates="error", max_input_bytes=None, max_
     -----
     O(file size) time.
     """
-    import networkx as nx
+    from ..structures.flatgraph import FlatEdgesGraph
 
     if duplicates not in ("error", "merge"):
         raise InvalidParameterError("duplicates must be 'error' or 'merge'")
@@ -88,12 +90,12 @@ def read_graph(path, *, fmt=None, duplicates="error", max_input_bytes=None, max_
     lim = limits(max_input_bytes=max_input_bytes, max_vertices=max_vertices, max_items=max_items)
     text = open_text(path, max_input_bytes=lim.max_input_bytes)
     n, edges, meta = (_parse_dimacs if fmt == "dimacs" else _parse_edgelist)(text, display_name(path), duplicates, lim)
-    G = nx.Graph()
-    G.add_nodes_from(range(n))
-    G.add_edges_from(edges)
-    if meta is not None:
-        G.graph["reluhard"] = meta
-    return G
+    if isinstance(edges, tuple):  # the vectorised reader's (lo, hi) arrays
+        lo, hi = edges
+    else:  # [(u, v), ...] with u < v in file order
+        e = np.array(edges, dtype=np.int64).reshape(-1, 2)
+        lo, hi = e[:, 0], e[:, 1]
+    return FlatEdgesGraph.from_arrays(n, lo, hi, meta)
 
 
 class _EdgeChecker:
@@ -211,9 +213,53 @@ def _fast_dimacs(text, path, lim):
         return None
     if not len(e):
         return n, [], meta
-    s, t = starts[e], ends[e]
+    if e[-1] - e[0] + 1 == len(e):  # one run of edge lines (the usual layout): checked and parsed in one piece
+        uv = _edge_run(data, int(starts[e[0]]), int(ends[e[-1]]), len(e))
+        if uv is None:
+            return None
+        u, v = uv
+    else:
+        u, v = _edge_lines(raw, starts[e], ends[e])
+        if u is None:
+            return None
+    if (u < 0).any() or (v < 0).any() or (u >= n).any() or (v >= n).any() or (u == v).any():
+        return None
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    key = np.sort(lo * np.int64(n) + hi)
+    if (key[1:] == key[:-1]).any():
+        return None  # a repeated edge: the line parser reports or merges it
+    return n, (lo, hi), meta
+
+
+#: the non-digit bytes of a run of edge lines, cyclically: 'e', ' ', ' ', '\n'
+_EDGE_LINE_SEPARATORS = np.frombuffer(b"e  \n", dtype=np.uint8)
+
+
+def _edge_run(data, start, end, m):
+    """0-based (u, v) of the m consecutive edge lines data[start:end], or None if one is not 'e U V'.
+
+    'e U V': 'e', one space, 1-18 digits, one space, 1-18 digits (as the
+    byte-wise :func:`_edge_lines` accepts). Checked on the non-digit bytes:
+    they must be 'e', ' ', ' ', '\n' cyclically with no digit right after 'e' or
+    '\n' and 1-18 after each space.
+    """
+    b = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    nd = np.flatnonzero((b < 48) | (b > 57))
+    if len(nd) != 4 * m - 1 or nd[0] != 0 or not (b[nd] == np.resize(_EDGE_LINE_SEPARATORS, len(nd))).all():
+        return None
+    run = np.diff(np.append(nd, len(b))) - 1  # digits after each separator
+    if run[0::4].any() or run[3::4].any() or not ((run[1::4] >= 1) & (run[1::4] <= 18) & (run[2::4] >= 1) & (run[2::4] <= 18)).all():
+        return None
+    uv = np.fromstring(data[start:end].replace(b"e", b" "), dtype=np.int64, sep=" ")
+    if len(uv) != 2 * m:
+        return None
+    return uv[0::2] - 1, uv[1::2] - 1
+
+
+def _edge_lines(raw, s, t):
+    """0-based (u, v) of the edge lines raw[s[i]:t[i]] (anywhere in the file), or (None, None)."""
     # every byte of an edge line after "e " is a digit except exactly one space, not at either end
-    line_of = np.repeat(np.arange(len(e)), t - s)
+    line_of = np.repeat(np.arange(len(s)), t - s)
     pos = np.arange(len(line_of)) - np.repeat(np.cumsum(t - s) - (t - s), t - s) + np.repeat(s, t - s)
     b = raw[pos]
     rel = pos - s[line_of]
@@ -221,23 +267,15 @@ def _fast_dimacs(text, path, lim):
     digit = (b >= 48) & (b <= 57)
     ok_byte = np.where(rel == 0, True, np.where(rel == 1, space, digit | space))
     if not ok_byte.all() or (t - s < 5).any():
-        return None
-    spaces = np.bincount(line_of[space], minlength=len(e))
+        return None, None
+    spaces = np.bincount(line_of[space], minlength=len(s))
     if not (spaces == 2).all():
-        return None
+        return None, None
     sp2 = pos[space & (rel > 1)]  # the second space of each line, in line order
     lu, lv = sp2 - (s + 2), t - sp2 - 1
     if (lu < 1).any() or (lv < 1).any() or (lu > 18).any() or (lv > 18).any():
-        return None
-    u = _digits_value(raw, s + 2, sp2) - 1
-    v = _digits_value(raw, sp2 + 1, t) - 1
-    if (u < 0).any() or (v < 0).any() or (u >= n).any() or (v >= n).any() or (u == v).any():
-        return None
-    lo, hi = np.minimum(u, v), np.maximum(u, v)
-    key = np.sort(lo * np.int64(n) + hi)
-    if (key[1:] == key[:-1]).any():
-        return None  # a repeated edge: the line parser reports or merges it
-    return n, list(zip(lo.tolist(), hi.tolist())), meta
+        return None, None
+    return _digits_value(raw, s + 2, sp2) - 1, _digits_value(raw, sp2 + 1, t) - 1
 
 
 def _parse_dimacs(text, path, duplicates, lim):
@@ -330,6 +368,9 @@ def edge_array(G):
 
     Raises InvalidParameterError for other labels or self-loops.
     """
+    flat = flat_edges(G)  # a graph as read (vertices 0..n-1, u < v, no repeats: checked by the reader)
+    if flat is not None:
+        return flat[1]
     n = G.number_of_nodes()
     nodes = list(G.nodes())
     if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in nodes) or (n and (min(nodes) != 0 or max(nodes) != n - 1)):
@@ -346,20 +387,46 @@ def format_graph(G, fmt="dimacs", *, comments=True):
 
     Notes
     -----
-    O(E log E); formatting is one ``%`` over the flat edge array.
+    O(E log E); the edge lines are formatted by :func:`edge_lines_text` (vectorised).
     """
     e = edge_array(G)
     n = G.number_of_nodes()
     meta = G.graph.get("reluhard") if comments else None
     if fmt == "dimacs":
         head = ([meta_line(meta, "c")] if meta is not None else []) + [f"p edge {n} {len(e)}"]
-        body = ("e %d %d\n" * len(e)) % tuple((e + 1).ravel().tolist())
+        body = edge_lines_text(e + 1, b"e ")
     elif fmt == "edgelist":
         head = ([meta_line(meta, "#")] if meta is not None else []) + [f"# p edge {n} {len(e)}"]
-        body = ("%d %d\n" * len(e)) % tuple(e.ravel().tolist())
+        body = edge_lines_text(e, b"")
     else:
         raise InvalidParameterError(f"unknown graph format {fmt!r}")
-    return ("\n".join(head) + "\n" + body).encode()
+    return ("\n".join(head) + "\n").encode() + body
+
+
+def edge_lines_text(e, prefix, chunk=1 << 20):
+    """The bytes of ``prefix + b"%d %d\\n"`` for every row of the non-negative (m, 2) int array ``e``.
+
+    Vectorised as the CNF writer (:mod:`reluhard.io._dimacs_text`): a table of
+    fixed-width digit rows for 0..max(e) (zero padded), gathered per edge and
+    the padding dropped by ``bytes.translate``; chunks of ``chunk`` edges.
+    """
+    from ._dimacs_text import _range_rows
+
+    if not len(e):
+        return b""
+    sp = _range_rows(int(e.max()))  # digits, a space, zero padding
+    nl = sp.copy()
+    nl[nl == 32] = 10
+    W, k = sp.shape[1], len(prefix)
+    pieces = []
+    for s in range(0, len(e), chunk):
+        part = e[s: s + chunk]
+        out = np.zeros((len(part), k + 2 * W), dtype=np.uint8)
+        out[:, :k] = np.frombuffer(prefix, dtype=np.uint8)
+        out[:, k: k + W] = sp[part[:, 0]]
+        out[:, k + W:] = nl[part[:, 1]]
+        pieces.append(out.tobytes().translate(None, b"\0"))
+    return b"".join(pieces)
 
 
 def write_graph(path, G, *, fmt=None):

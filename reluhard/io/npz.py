@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from ..errors import InstanceFormatError
 from .atomic import atomic_write
 
-__all__ = ["FORMAT_VERSION", "save_training_set", "load_training_set", "describe", "dumps_meta"]
+__all__ = ["FORMAT_VERSION", "save_training_set", "load_training_set", "training_set_shape", "describe", "dumps_meta"]
 
 FORMAT_VERSION = 2
 _KEYS = ("data", "indices", "indptr", "shape", "format", "y", "sample_weight", "meta")
@@ -246,6 +246,31 @@ def load_training_set(path, *, raw=False, max_input_bytes=None):
     if not raw and not has_raw and int(meta.get("format_version", 1)) < 2:
         X, y = normalise(X, y, meta)  # version 1: data were stored unscaled
     return X, y, c, meta
+
+
+def training_set_shape(path, *, max_input_bytes=None):
+    """(samples, features) of a training set file from its ``shape`` member alone (no array is read).
+
+    For messages such as the one line of ``reduce``; :func:`load_training_set`
+    is the reader that checks the whole file. Raises InstanceFormatError for a
+    file that is not a zip, has no ``shape`` member or a malformed one.
+    """
+    from .limits import limits
+
+    cap = limits(max_input_bytes=max_input_bytes).max_input_bytes
+    path = str(path)
+    try:
+        with _members(path, cap) as zf:
+            if "shape.npy" not in zf.namelist():
+                raise InstanceFormatError("not a reluhard training set: missing key(s) shape", path=path)
+            shape = tuple(int(s) for s in np.asarray(_read_member(zf, "shape", path)).ravel())
+    except (InstanceFormatError, FileNotFoundError, PermissionError, IsADirectoryError):
+        raise
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError, TypeError, zlib.error, NotImplementedError, OverflowError) as exc:
+        raise InstanceFormatError(f"corrupt or unreadable .npz ({_short(exc)})", path=path) from None
+    if len(shape) != 2 or not all(0 <= s < 2**31 for s in shape):
+        raise InstanceFormatError(f"shape must be two integers in 0..2^31-1, got {_short(shape)}", path=path)
+    return shape
 
 
 def normalise(X, y, meta):

@@ -16,6 +16,7 @@ from reluhard.errors import InvalidParameterError
 __all__ = [
     "graph_order",
     "edge_array",
+    "flat_edges",
     "adjacency",
     "pair_index",
     "edges_in",
@@ -35,6 +36,9 @@ def graph_order(G):
 
 def edge_array(G):
     """(n, E) with E an (|E|, 2) int64 array of edges u < v, sorted, self-loops dropped."""
+    flat = flat_edges(G)
+    if flat is not None:
+        return flat
     order = graph_order(G)
     n = len(order)
     m = G.number_of_edges()
@@ -53,6 +57,14 @@ def edge_array(G):
         key = key[np.concatenate([[True], key[1:] != key[:-1]])]
         E = np.stack([key // n, key % n], axis=1)
     return n, E
+
+
+def flat_edges(G):
+    """(n, E) as :func:`edge_array` straight from the edge arrays of a graph read by
+    :func:`reluhard.io.graphs.read_graph` (:class:`reluhard.structures.flatgraph.FlatEdgesGraph`)
+    while its adjacency dicts are not built; None for any other graph."""
+    get = getattr(G, "flat_edges", None)
+    return get() if callable(get) else None
 
 
 def identity_edges(G, n):
