@@ -18,22 +18,24 @@ def _ints(text):
 def add_arguments(p):
     from reluhard.bench.algorithms import ALGORITHMS
 
+    from ._common import count, positive_number, positive_seconds
+
     p.add_argument("--suite", metavar="DIR", help="benchmark every built row of the suite in DIR (e.g. instances/)")
-    p.add_argument("--tiers", help="only these suite tiers (comma-separated, e.g. tiny,medium)")
-    p.add_argument("--reductions", help="only these reductions (comma-separated)")
+    p.add_argument("--tiers", metavar="TIER,...", help="only these suite tiers (comma-separated, e.g. tiny,medium)")
+    p.add_argument("--reductions", metavar="NAME,...", help="only these reductions (comma-separated)")
     p.add_argument("--hard", metavar="N,N,...", help="add the hard family (planted R1) at these numbers of variables")
-    p.add_argument("--hard-seeds", type=int, default=3, help="instances per size of the hard family (seeds 0..S-1; default 3)")
-    p.add_argument("--hard-ratio", type=float, default=4.26, help="clause ratio of the hard family (default 4.26)")
-    p.add_argument("--algorithms", default="lbfgs,adam,sgd,learner",
+    p.add_argument("--hard-seeds", type=count(1, "--hard-seeds"), default=3, metavar="S", help="instances per size of the hard family (seeds 0..S-1; default 3)")
+    p.add_argument("--hard-ratio", type=positive_number, default=4.26, metavar="M/N", help="clause ratio of the hard family (default 4.26)")
+    p.add_argument("--algorithms", default="lbfgs,adam,sgd,learner", metavar="NAME,...",
                    help=f"comma-separated: {', '.join(ALGORITHMS)}, or a plug-in module:function (default lbfgs,adam,sgd,learner)")
-    p.add_argument("--seeds", type=int, default=5, help="algorithm seeds 0..S-1 per (instance, algorithm) (default 5)")
-    p.add_argument("--budget", type=float, default=30.0, help="seconds per run (default 30)")
+    p.add_argument("--seeds", type=count(1, "--seeds"), default=5, metavar="S", help="algorithm seeds 0..S-1 per (instance, algorithm) (default 5)")
+    p.add_argument("--budget", type=positive_seconds, default=30.0, metavar="SEC", help="seconds per run (default 30)")
     p.add_argument("--no-early-stop", dest="early_stop", action="store_false",
                    help="spend the whole budget even after reaching a certified optimum (default: stop at the target)")
     p.add_argument("-o", "--output", required=True, metavar="BENCH.jsonl", help="results table (JSON Lines, resumable)")
     p.add_argument("--parquet", metavar="FILE", help="also write the table as Parquet")
-    p.add_argument("--jobs", type=int, default=1, help="parallel local workers (default 1)")
-    p.add_argument("--scheduler", help="dask.distributed scheduler address instead of local workers")
+    p.add_argument("--jobs", type=count(1, "--jobs"), default=1, metavar="N", help="parallel local workers (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="dask.distributed scheduler address instead of local workers")
     p.add_argument("--resume", action="store_true", help="skip cells already in the output")
     p.add_argument("--overwrite", action="store_true", help="discard an existing output")
     p.add_argument("--json", action="store_true", help="print the run summary as JSON")

@@ -1,6 +1,6 @@
 """``reluhard certify INSTANCE [-o CERT.json] [--reduction R ...]``: write a proof-carrying certificate bundle."""
 
-from ._common import add_reduction_options, print_json
+from ._common import add_reduction_options, add_time_limit, print_json
 
 NAME = "certify"
 HELP = "certify an instance's combinatorial values (and a reduction's loss bounds) with DRUP proofs checkable by check-certificate"
@@ -10,9 +10,9 @@ def add_arguments(p):
     p.add_argument("input", metavar="INSTANCE", help="CNF (.cnf[.gz|.xz|.bz2]), graph (.clq/.col/.edges/...) or hypergraph (.hgr)")
     p.add_argument("-o", "--output", required=True, metavar="CERT.json", help="bundle to write; proofs (*.drup.gz) go beside it")
     p.add_argument("--kind", choices=["cnf", "graph", "hypergraph"], default=None, help="instance kind (default: from the suffix)")
-    p.add_argument("--reduction", default=None, help="also certify this reduction's loss bounds (theorem + exact rationals)")
+    p.add_argument("--reduction", default=None, metavar="NAME", help="also certify this reduction's loss bounds (theorem + exact rationals)")
     p.add_argument("--no-min-unsat", action="store_true", help="CNF: certify only satisfiability, not the exact min #falsified")
-    p.add_argument("--time-limit", type=float, default=None, help="seconds for the whole generation; on expiry nothing is written (exit 3)")
+    add_time_limit(p, None, what="seconds for the whole generation; on expiry nothing is written (exit 3)")
     p.add_argument("--json", action="store_true", help="print the bundle")
     add_reduction_options(p)
 
