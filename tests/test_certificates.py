@@ -485,6 +485,25 @@ def test_verify_certify_writes_the_certify_bundle(tmp_path, capsys):
     assert code == 2 and "--certify" in err and not (tmp_path / "c.json").exists()
 
 
+def test_solve_certify_writes_the_certify_bundle(tmp_path, capsys):
+    """solve --certify: the same bundle as 'certify INPUT' (byte for byte), checkable; a kind mismatch is bad input."""
+    p = tmp_path / "phi.cnf"
+    write_cnf(p, unsat_formula(10, 70))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    code, stdout, _ = run(capsys, "solve", "sat", p, "--certify", tmp_path / "a" / "x.json", "--json")
+    out = json.loads(stdout)
+    assert code == 0 and out["certificate"]["file"] == str(tmp_path / "a" / "x.json")
+    assert {"satisfiable", "min_unsat"} <= set(out["certificate"]["claims"])
+    assert run(capsys, "certify", p, "-o", tmp_path / "b" / "x.json")[0] == 0
+    assert sorted(f.name for f in (tmp_path / "a").iterdir()) == sorted(f.name for f in (tmp_path / "b").iterdir())
+    for f in (tmp_path / "a").iterdir():
+        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
+    assert run(capsys, "check-certificate", tmp_path / "a" / "x.json")[0] == 0
+    code, _, err = run(capsys, "solve", "dks", p, "--kappa", "3", "--certify", tmp_path / "c.json")
+    assert code == 2 and "--certify" in err and not (tmp_path / "c.json").exists()
+
+
 # ---------------------------------------------------------------- complete multipartite structure (large DkS rows)
 
 def test_multipartite_bound_is_brute_force_exact():

@@ -56,30 +56,42 @@ def run(args):
     return 0
 
 
-def check_verify_target(input_path, red):
-    """The instance kind for ``verify --certify``, checked before anything runs (InvalidParameterError: exit 2)."""
+def check_certify_target(input_path, kind, what):
+    """``--certify`` of ``verify``/``solve``: the input must be a file of ``kind``, checked before anything
+    runs (InvalidParameterError: exit 2). ``what`` names the expected kind's user (e.g. "reduction sat-relu")."""
     from reluhard.certificates import kind_of
     from reluhard.errors import InvalidParameterError
 
     if input_path in (None, "-"):
         raise InvalidParameterError("--certify needs the instance as a file (the bundle names it by path and sha256), not standard input")
-    kind = kind_of(input_path)
-    if red.source_kind != kind:
-        raise InvalidParameterError(f"--certify: reduction {red.name} takes a {red.source_kind} instance, {input_path} is a {kind}")
-    return kind
+    found = kind_of(input_path)
+    if found != kind:
+        raise InvalidParameterError(f"--certify: {what} takes a {kind} instance, {input_path} is a {found}")
+    return found
+
+
+def check_verify_target(input_path, red):
+    """The instance kind for ``verify --certify``, checked before anything runs (InvalidParameterError: exit 2)."""
+    return check_certify_target(input_path, red.source_kind, f"reduction {red.name}")
+
+
+def write_bundle(input_path, out, *, kind, kappa=None, reduction=None, options=None, time_limit=None):
+    """The bundle ``reluhard certify`` writes, for ``verify --certify``/``solve --certify``: a dict for the
+    command's report (``file`` None and ``inconclusive`` when the time ran out; nothing is then written)."""
+    from reluhard.certificates import certify_file
+    from reluhard.errors import BudgetExhausted
+
+    try:
+        bundle = certify_file(input_path, out, kind=kind, kappa=None if kappa is None else int(kappa),
+                              reduction=reduction, options=options or {}, time_limit=time_limit)
+    except BudgetExhausted as exc:
+        return {"file": None, "inconclusive": f"{exc}; nothing written"}
+    return {"file": str(out), "claims": sorted(bundle["claims"]), "proof_files": len(bundle["files"]) - 1}
 
 
 def write_for_verify(input_path, out, red, options, *, time_limit=None):
     """``verify --certify OUT``: the bundle ``reluhard certify INPUT --reduction R`` writes (same function, same
-    options); a dict for the verify report (``file`` None and ``inconclusive`` when the time ran out)."""
-    from reluhard.certificates import certify_file
-    from reluhard.errors import BudgetExhausted
-
+    options)."""
     kind = check_verify_target(input_path, red)
-    kappa = options.get("kappa")
-    try:
-        bundle = certify_file(input_path, out, kind=kind, kappa=None if kappa is None else int(kappa),
-                              reduction=red.name, options=options, time_limit=time_limit)
-    except BudgetExhausted as exc:
-        return {"file": None, "inconclusive": f"{exc}; nothing written"}
-    return {"file": str(out), "claims": sorted(bundle["claims"]), "proof_files": len(bundle["files"]) - 1}
+    return write_bundle(input_path, out, kind=kind, kappa=options.get("kappa"), reduction=red.name, options=options,
+                        time_limit=time_limit)

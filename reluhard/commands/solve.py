@@ -30,6 +30,9 @@ def add_arguments(p):
     add_time_limit(p, None, "seconds; on expiry the answer is unknown (null)")
     p.add_argument("-o", "--write-certificate", dest="output", metavar="OUT",
                    help="write a copy of INPUT with the proven answer in its metadata to OUT (atomically)")
+    p.add_argument("--certify", default=None, metavar="CERT.json",
+                   help="also write the certificate bundle 'reluhard certify INPUT' writes (DRUP proofs beside it), "
+                        "checkable by 'reluhard check-certificate'")
     add_json(p)
     add_quiet(p)
 
@@ -115,6 +118,10 @@ def run(args):
     from reluhard.errors import InvalidParameterError
 
     kind = {"sat": "cnf", "dks": "graph", "colouring": "hypergraph"}[args.problem]
+    if args.certify:
+        from .certify import check_certify_target
+
+        check_certify_target(args.input, kind, f"solve {args.problem}")
     inst = read_input(args.input, kind)
     what = {"sat": "solve sat (CDCL, then RC2 MaxSAT)", "dks": "solve dks (exact densest subgraph)",
             "colouring": "solve colouring (SAT)"}[args.problem]
@@ -131,17 +138,25 @@ def run(args):
             out = solve_colouring_json(inst, time_limit=args.time_limit)
     if args.output:
         _write_certificate(args.problem, inst, out, args.output)
+    if args.certify:
+        from .certify import write_bundle
+
+        out["certificate"] = write_bundle(args.input, args.certify, kind=kind, kappa=out.get("kappa"),
+                                          time_limit=args.time_limit)
     if args.json:
         print_json(out)
         return 0
     for k, v in out.items():
-        if k == "id_base":
+        if k in ("id_base", "certificate"):
             continue
         if isinstance(v, list) and len(v) > 20:
             v = " ".join(map(str, v[:20])) + f" ... ({len(v)} entries)"
         if k == "set":
             k = "set (vertex ids from 1, as DIMACS numbers them; the file's certificate and Python use ids from 0)"
         print(f"{k}: {v}")
+    if args.certify:
+        c = out["certificate"]
+        print(f"certificate: {c['file']} ({', '.join(c['claims'])})" if c["file"] else f"certificate: not written: {c['inconclusive']}")
     if args.output:
         print(f"answer written to {args.output}'s metadata" + (
             f" (for sat-relu bounds it is an assumption: pass --min-unsat {out['min_unsat']} to 'reluhard reduce', "
