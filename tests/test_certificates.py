@@ -575,6 +575,29 @@ def test_multipartite_certificate_checks_and_rejects_tampering(tmp_path, capsys)
 
 # ---------------------------------------------------------------- a real DIMACS clique file (tests/data/README.md)
 
+def test_satlib_uuf50_certifies_and_checks_from_the_cli(tmp_path, capsys):
+    """SATLIB's uuf50-01.cnf (uniform random 3-SAT, n = 50, m = 218, unsatisfiable; tests/data/README.md):
+    RC2 says u = 1; the bundle proves u = 1 and the sat-relu bounds, checks, and a tampered u is rejected
+    naming the claim."""
+    import shutil
+    from pathlib import Path
+
+    p = tmp_path / "uuf50-01.cnf"
+    shutil.copy(Path(__file__).parent / "data" / "satlib-uuf50-01.cnf", p)
+    code, stdout, _ = run(capsys, "solve", "sat", p, "--json")
+    assert code == 0 and json.loads(stdout)["min_unsat"] == 1
+    out = tmp_path / "uuf.json"
+    assert run(capsys, "certify", p, "--reduction", "sat-relu", "-o", out)[0] == 0
+    b = _bundle(out)
+    assert b["claims"]["min_unsat"]["value"] == 1 and b["claims"]["satisfiable"]["value"] is False
+    code, stdout, _ = run(capsys, "check-certificate", out)
+    assert code == 0 and stdout.splitlines()[-1] == "valid"
+    b["claims"]["min_unsat"]["value"] = 2
+    _save(out, b)
+    code, stdout, _ = run(capsys, "check-certificate", out)
+    assert code == 1 and "min_unsat" in stdout.splitlines()[-1]
+
+
 def test_cliquer_dimacs_graph_certifies_and_checks_from_the_cli(tmp_path, capsys):
     """Cliquer's DIMACS example graph (Debian package cliquer): kappa = 4 is YES (a 4-clique), kappa = 5
     NO (max edges 8, a DRUP proof); both bundles check, and a tampered value is rejected naming the claim."""
