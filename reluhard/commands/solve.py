@@ -161,5 +161,7 @@ def run(args):
         print(f"answer written to {args.output}'s metadata" + (
             f" (for sat-relu bounds it is an assumption: pass --min-unsat {out['min_unsat']} to 'reluhard reduce', "
             "or use 'reluhard certify' for a checkable certificate)" if args.problem == "sat" else
-            " (as its certificate: 'reluhard reduce dks-relu' reads kappa and delta from it)" if args.problem == "dks" else ""))
+            " ('reluhard reduce dks-relu' reads kappa and delta from it; a set is recounted there, the recorded "
+            "max edges stay an assumption and the NO bound is stated as a promise: use 'reluhard certify' for a checkable "
+            "certificate)" if args.problem == "dks" else ""))
     return 0
