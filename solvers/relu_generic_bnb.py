@@ -90,27 +90,30 @@ _FINE = {"ftol": 1e-16, "maxiter": 3000}
 _TOL = 1e-9
 
 
+def _hull(y, l, u):
+    """(brk, s, e) of the convex envelope of (max(0, t) - y)^2 on [l, u] (y > 0, l < 0 < u, l may be -inf):
+    (t - y)^2 for t >= brk, the line s t + e below (brk = inf: the secant)."""
+    fin = np.isfinite(l)
+    lf = np.where(fin, l, -1.0)
+    uu = np.where(fin, (lf - y) + np.sqrt(lf * (lf - 2 * y)), 0.0)  # b - y, in [-y, 0]
+    b = y + uu
+    tangent = (b <= u) | ~fin
+    uf = np.where(np.isfinite(u), u, 1.0)
+    s_sec = ((uf - y) ** 2 - y * y) / np.where(uf - lf > 0, uf - lf, 1.0)
+    s = np.where(tangent, 2 * uu, s_sec)
+    e = np.where(fin, y * y - s * lf, 0.0)
+    return np.where(tangent, b, np.inf), s, e
+
+
 def envelope(t, y, l, u):
     """Convex envelope of (max(0, t) - y)^2 on [l, u] (y > 0, l < 0 < u), evaluated at t, and its slope.
 
     Vectorised over equal-shaped arrays; l may be -inf. See the module docstring.
     """
     t, y, l, u = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (t, y, l, u)))
-    fin = np.isfinite(l)
-    lf = np.where(fin, l, -1.0)
-    uu = np.where(fin, (lf - y) + np.sqrt(lf * (lf - 2 * y)), 0.0)  # b - y, in [-y, 0]
-    b = y + uu
-    tangent = b <= u
-    # tangent case: line y^2 + 2 uu (t - l) up to b, parabola after; l = -inf: max(0, t - y)^2
-    line_t = np.where(fin, y * y + 2 * uu * (t - lf), 0.0)
-    par = (t - y) ** 2
-    v_tan = np.where(t >= b, par, line_t)
-    s_tan = np.where(t >= b, 2 * (t - y), np.where(fin, 2 * uu, 0.0))
-    # secant case (only with finite l): through (l, y^2) and (u, (u - y)^2)
-    uf = np.where(np.isfinite(u), u, 1.0)
-    s_sec = ((uf - y) ** 2 - y * y) / np.where(uf - lf > 0, uf - lf, 1.0)
-    v_sec = y * y + s_sec * (t - lf)
-    return np.where(tangent, v_tan, v_sec), np.where(tangent, s_tan, s_sec)
+    brk, s, e = _hull(y, l, u)
+    q = t >= brk
+    return np.where(q, (t - y) ** 2, s * t + e), np.where(q, 2 * (t - y), s)
 
 
 class _Node:
@@ -147,22 +150,27 @@ class _Problem:
                 st[i] = s
         return st, tl, tu
 
-    def fun(self, w, st, tl, tu):
+    def pieces(self, st, tl, tu):
+        """Per point (brk, s, e): the node's term is (t - y)^2 for t >= brk, s t + e below (module docstring)."""
+        y = self.y
+        brk = np.where(st == 2, 0.0, np.where(st == 1, -np.inf, np.inf))
+        s = np.zeros_like(y)
+        e = y * y
+        u = np.flatnonzero(st == 0)
+        if u.size:
+            brk[u], s[u], e[u] = _hull(y[u], tl[u], tu[u])
+        return brk, s, e
+
+    def fun(self, w, pc):
+        """F(w), its gradient and t = X w for the node pieces ``pc``; also the per-point derivative."""
+        brk, s, e = pc
         t = self.X @ w
-        y, c = self.y, self.c
-        val = np.empty_like(t)
-        der = np.empty_like(t)
-        cv = st == 2
-        r = np.maximum(t[cv], 0.0) - y[cv]
-        val[cv], der[cv] = r * r, 2 * r * (t[cv] > 0)
-        a = st == 1
-        val[a], der[a] = (t[a] - y[a]) ** 2, 2 * (t[a] - y[a])
-        ia = st == -1
-        val[ia], der[ia] = y[ia] ** 2, 0.0
-        u = st == 0
-        if u.any():
-            val[u], der[u] = envelope(t[u], y[u], tl[u], tu[u])
-        return float(c @ val), self.X.T @ (c * der), t
+        q = t >= brk
+        r = t - self.y
+        val = np.where(q, r * r, s * t + e)
+        der = np.where(q, 2 * r, s)
+        cd = self.c * der
+        return float(self.c @ val), self.X.T @ cd, t, val, der
 
 
 @limit_blas_threads(1)
@@ -203,7 +211,8 @@ def fit_generic_bnb(data, *, time_limit=None, starts=(), meta=None, box=None, ma
         lo, hi = node.lo, node.hi
         w0 = np.clip(node.w0, lo, hi)
         bounds = list(zip(lo, hi))
-        f = lambda w: prob.fun(w, st, tl, tu)[:2]  # noqa: E731
+        pc = prob.pieces(st, tl, tu)
+        f = lambda w: prob.fun(w, pc)[:2]  # noqa: E731
         A = np.array([s * prob.X[i] for i, s in node.cons]) if node.cons else np.zeros((0, d))
         if node.cons or polish:
             res = minimize(f, w0, jac=True, method="SLSQP", bounds=bounds, options=_FINE if polish else _SLSQP,
@@ -211,15 +220,14 @@ def fit_generic_bnb(data, *, time_limit=None, starts=(), meta=None, box=None, ma
         else:
             res = minimize(f, w0, jac=True, method="L-BFGS-B", bounds=bounds, options=_LBFGS)
         w = np.clip(res.x, lo, hi)
-        F, g, t = prob.fun(w, st, tl, tu)
+        F, g, t, val, der = prob.fun(w, pc)
         # kinks of y < 0 terms at t = 0: use c y^2 + theta s t (s = -2 c y, theta in [0, 1]) instead of the
         # gradient there, valid for every t (module docstring); theta and lam from the dual of the LP
         #   min g_rest.w + s.r  over the box, A w >= 0, r >= k.w, r >= 0
         kink = np.flatnonzero((st == 2) & (y < 0) & (np.abs(t) <= (1e-5 if polish else 1e-7) * max(1.0, float(np.abs(w).max()))))
-        r = np.maximum(t[kink], 0.0) - y[kink]
-        F_rest = F - float(c[kink] @ (r * r)) + float(c[kink] @ (y[kink] ** 2))
+        F_rest = F - float(c[kink] @ val[kink]) + float(c[kink] @ (y[kink] ** 2))
         K = prob.X[kink]
-        g_rest = g - K.T @ (2 * c[kink] * r * (t[kink] > 0))
+        g_rest = g - K.T @ (c[kink] * der[kink])
         sk = -2 * c[kink] * y[kink]
         lam, tsk = np.zeros(A.shape[0]), 0.5 * sk
         if A.shape[0] or kink.size:

@@ -118,3 +118,8 @@ def test_needs_a_box():
     X, y, c = _random(0)
     with pytest.raises(InvalidParameterError, match="box"):
         fit_generic_bnb((X, y, c))
+
+
+def test_envelope_without_a_left_end_is_zero_below_the_label():
+    v, s = envelope(np.array([-5.0, 0.3]), np.ones(2), np.full(2, -np.inf), np.full(2, 0.5))
+    assert np.allclose(v, 0.0) and np.allclose(s, 0.0)
