@@ -679,7 +679,7 @@ def _n_vertices_of(ts):
 
 #: ``--method exact`` on dks-relu data: the theorem-free sign branch-and-bound
 #: (solvers/relu_generic_bnb.py; the pair points have three non-zeros, so solvers/relu_bnb.py does
-#: not apply); proven optima at n = 10 in about 10 s on one core (n = 12 in about 130 s, docs §8)
+#: not apply); proven optima at n = 10 in about 10 s on one core (n = 12 in about 120 s, docs §8)
 EXACT = ExactPolicy(method="exact", size_name="n", size=_n_vertices_of, limit=10, fitter_options={"generic": True})
 
 
