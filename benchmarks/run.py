@@ -29,7 +29,8 @@ Rows (ratio column):
 * exact: ``fit --method exact`` (theorem-free branch-and-bound) on R1 sets at
   n = 10, 16, 20; the full orthant enumeration (``--method orthant``) at
   n = 10 as the baseline; the claim (★)-pruned path at n = 20 (peak RSS,
-  target <= 1 GB).
+  target <= 1 GB); ``dks-relu`` NO instances (G(n, 1/2), kappa = 4): the
+  sign branch-and-bound at n = 9 against the SCIP MIQP, and at n = 12.
 * memory: peak RSS of ``generate``, ``reduce sat-relu``, ``sat-krelu`` and
   ``dks-relu`` at three sizes 10x apart; the note gives the marginal RSS per
   item (clause or row) between consecutive sizes: linear when it does not grow.
@@ -356,6 +357,34 @@ def rows_exact(t, tmp, runs, heavy):
               "r = fit_orthant(img.target, prune=True, starts=[net], time_limit=300)\nassert r.proven_optimal\n")
     (a, ra), = medians([([sys.executable, "-c", script], None)], heavy)
     t.add("exact, claim (★)-pruned orthants, R1 n = 20", a, ra, None, "<= 1024 MB", f"streamed cell bounds; {heavy} runs")
+    # dks-relu NO instances (G(n, 1/2), kappa = 4, first seed without a 4-clique): sign branch-and-bound vs SCIP MIQP
+    (a, ra), (b, rb) = medians([([sys.executable, "-c", DKS_EXACT, "9", "exact"], None),
+                                ([sys.executable, "-c", DKS_EXACT, "9", "miqp"], None)], runs)
+    t.add("exact (sign bnb, no theorem) dks-relu NO n = 9", a, ra, b / a, "", f"SCIP MIQP {b:.2f} s; ratio = MIQP / bnb; {runs} runs")
+    (a, ra), = medians([([sys.executable, "-c", DKS_EXACT, "12", "exact"], None)], heavy)
+    t.add("exact (sign bnb, no theorem) dks-relu NO n = 12", a, ra, None, "finishes", f"{heavy} runs")
+
+
+#: argv: n, exact | miqp; exits non-zero unless the optimum is proven
+DKS_EXACT = """import sys
+from math import comb
+from reluhard.generators.graphs import gnp
+from reluhard.reductions import get_reduction
+from reluhard.solvers.dks import densest_k_subgraph
+n, how = int(sys.argv[1]), sys.argv[2]
+s = 0
+while densest_k_subgraph(gnp(n, 0.5, seed=5000 + s), 4).value >= comb(4, 2):
+    s += 1
+G = gnp(n, 0.5, seed=5000 + s); r = densest_k_subgraph(G, 4)
+img = get_reduction('dks-relu').apply(G, kappa=4, delta=r.cert['delta'])
+if how == 'miqp':
+    from reluhard.solvers.miqp import fit_miqp
+    res = fit_miqp(img.target, time_limit=600)
+else:
+    from reluhard.solvers.relu_exact import fit_exact
+    res = fit_exact(img.target, generic=True, time_limit=600)
+assert res.proven_optimal
+"""
 
 
 def _linear_note(rss, sizes):

@@ -80,7 +80,7 @@ from reluhard.errors import InvalidParameterError
 
 from reluhard.structures.cnf import instance_meta
 from reluhard.structures.graph import adjacency, check_vertex_set, edge_array, edges_in, pair_index, peel_to
-from .base import Bounds, Guarantee, Option, Reduction
+from .base import Bounds, ExactPolicy, Guarantee, Option, Reduction
 from .sources import DKS
 
 __all__ = [
@@ -673,6 +673,16 @@ def normalisation(p):
     return out
 
 
+def _n_vertices_of(ts):
+    return ts.n_features - 1
+
+
+#: ``--method exact`` on dks-relu data: the theorem-free sign branch-and-bound
+#: (solvers/relu_generic_bnb.py; the pair points have three non-zeros, so solvers/relu_bnb.py does
+#: not apply); proven optima at n = 10 in about 10 s on one core (n = 12 in about 120 s, docs §8)
+EXACT = ExactPolicy(method="exact", size_name="n", size=_n_vertices_of, limit=10, fitter_options={"generic": True})
+
+
 REDUCTION = Reduction(
     name="dks-relu",
     source=DKS,
@@ -687,5 +697,6 @@ REDUCTION = Reduction(
     guarantee=decoder_guarantee,
     starts=starts,
     options=OPTIONS,
+    exact=EXACT,
     summary="Densest kappa-Subgraph -> one ReLU: min <= c on YES, >= c + delta C(kappa,2) on NO (proven params)",
 )

@@ -252,9 +252,11 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
 
 @limit_blas_threads(1)
 def fit_exact(data, *, meta=None, orthant=False, k=1, time_limit=None, starts=(), prune=False, cell_bound=None, pruned_by=None,
-              box=None, seed=0, absgap=1e-5):
+              box=None, seed=0, absgap=1e-5, generic=False):
     """``--method exact``: the SCIP ball MIQCP when the reduction's claim is over a weight ball
-    (meta ``ball``), a sign-cell search where it applies, else the SCIP MIQP.
+    (meta ``ball``), a sign-cell search where it applies, the theorem-free sign branch-and-bound
+    (:func:`reluhard.solvers.relu_generic_bnb.fit_generic_bnb`) when ``generic=True`` (a
+    reduction's :class:`~reluhard.reductions.base.ExactPolicy` asks for it), else the SCIP MIQP.
 
     Sign-cell data (every positive-label point has one non-zero coordinate;
     ``orthant=True`` when the reduction's :class:`~reluhard.reductions.base.ExactPolicy`
@@ -280,6 +282,10 @@ def fit_exact(data, *, meta=None, orthant=False, k=1, time_limit=None, starts=()
         return fit_bnb((X, y, c, meta), **offered(fit_bnb, kw))
     if prune:
         raise InvalidParameterError("pruning applies to orthant enumeration only; these data go to the SCIP MIQP")
+    if generic and k == 1:
+        from .relu_generic_bnb import fit_generic_bnb
+
+        return fit_generic_bnb((X, y, c, meta), **offered(fit_generic_bnb, kw))
     from .miqp import fit_miqp
 
     return fit_miqp((X, y, c, meta), **offered(fit_miqp, kw))
