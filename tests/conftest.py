@@ -55,3 +55,22 @@ def unsat_formula(n, m, seed0=0):
         if solve_sat(f)[0] is False:
             return f
     raise AssertionError("no unsatisfiable formula")
+
+
+def dks_no_instances(count):
+    """The first ``count`` NO graphs of DkS (max edges of a kappa-set < C(kappa, 2)) among seeds 0, 1, ...:
+    n in {6, 7}, kappa in {3, 4}, edge probability 0.4 / 0.6 / 0.75, deterministic; (G, kappa, DkS result)."""
+    from math import comb
+
+    from reluhard.generators.graphs import gnp
+    from reluhard.solvers.dks import densest_k_subgraph
+
+    out, seed = [], 0
+    while len(out) < count:
+        n, kappa = 6 + seed % 2, 3 + (seed // 2) % 2
+        G = gnp(n, [0.4, 0.6, 0.75][seed % 3], seed=1000 + seed)
+        r = densest_k_subgraph(G, kappa)
+        if r.value < comb(kappa, 2):
+            out.append((G, kappa, r))
+        seed += 1
+    return out

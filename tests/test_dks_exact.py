@@ -18,24 +18,11 @@ from reluhard.solvers.dks import densest_k_subgraph
 from reluhard.solvers.fit import fit_gd
 from reluhard.solvers.miqp import fit_miqp
 
-from conftest import n_cases
+from conftest import dks_no_instances, n_cases
 
 
 def _tol(v):
     return 1e-4 + 1e-7 * abs(float(v))
-
-
-def _no_instances(count):
-    """NO graphs (max edges < C) with n <= 7, kappa in {3, 4}, deterministic."""
-    out, seed = [], 0
-    while len(out) < count:
-        n, kappa = 6 + seed % 2, 3 + (seed // 2) % 2
-        G = gnp(n, [0.4, 0.6, 0.75][seed % 3], seed=1000 + seed)
-        r = densest_k_subgraph(G, kappa)
-        if r.value < comb(kappa, 2):
-            out.append((G, kappa, r))
-        seed += 1
-    return out
 
 
 def _yes_instances(count):
@@ -51,7 +38,7 @@ def _yes_instances(count):
     return out
 
 
-NO = _no_instances(n_cases(3, 36))
+NO = dks_no_instances(n_cases(3, 36))
 YES = _yes_instances(n_cases(2, 12))
 
 

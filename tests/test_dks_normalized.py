@@ -22,9 +22,8 @@ from reluhard.io.graphs import write_graph
 from reluhard.io.npz import load_training_set
 from reluhard.reductions import dks_to_relu_normalized as NZ
 from reluhard.reductions.dks_to_relu import REDUCTION
-from reluhard.solvers.dks import densest_k_subgraph
 
-from conftest import n_cases
+from conftest import dks_no_instances, n_cases
 
 pytest.importorskip("pyscipopt")
 from reluhard.solvers.relu_ball import fit_relu_ball  # noqa: E402
@@ -160,19 +159,7 @@ def test_locality_obstruction_yes_and_no_graphs_differ_by_at_most_2C_over_W():
 
 # ---------------------------------------------------------------- exact minima over the ball
 
-def _no_instances(count):
-    out, seed = [], 0
-    while len(out) < count:
-        n, kappa = 6 + seed % 2, 3 + (seed // 2) % 2
-        G = gnp(n, [0.4, 0.6, 0.75][seed % 3], seed=1000 + seed)
-        r = densest_k_subgraph(G, kappa)
-        if r.value < comb(kappa, 2):
-            out.append((G, kappa, r))
-        seed += 1
-    return out
-
-
-NO = _no_instances(n_cases(2, 12))
+NO = dks_no_instances(n_cases(2, 12))
 
 
 @pytest.mark.parametrize("i", range(len(NO)))
