@@ -61,6 +61,28 @@ class FitResult:
     status: str = "ok"
     extra: dict = field(default_factory=dict)
 
+    @classmethod
+    def exact_one_relu(cls, w, *, loss, mean_loss, dual_bound, proven, complete, seconds, open_status, extra):
+        """The result of an exact one-ReLU search (sign cells, orthants, generic signs): the network ``w``
+        (1-d), its loss, the search's dual bound, and the one status rule: ``optimal`` when proven,
+        ``timeout`` when a budget stopped the search, else ``open_status`` (why a finished search proved
+        nothing, e.g. ``no-box`` or ``gap``)."""
+        import numpy as np
+
+        return cls(
+            method="exact",
+            network=Network(w[None, :], np.ones(1)),
+            loss=float(loss),
+            mean_loss=float(mean_loss),
+            proven_optimal=bool(proven),
+            dual_bound=dual_bound,
+            complete=complete,
+            seconds=seconds,
+            seed=None,
+            status="optimal" if proven else ("timeout" if not complete else open_status),
+            extra=extra,
+        )
+
     @property
     def k(self):
         return None if self.network is None else self.network.k

@@ -42,7 +42,6 @@ import time
 import numpy as np
 from scipy.optimize import minimize
 
-from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
 from reluhard import progress
 from reluhard.threads import limit_blas_threads
@@ -218,17 +217,10 @@ def fit_bnb(data, *, time_limit=None, starts=(), meta=None, box=None, seed=None,
     dual_out = min(dual, best_L) if rigorous and np.isfinite(best_L) else None
     proven = rigorous and dual_out is not None
     w = best_w if best_w is not None else np.zeros(d)
-    return FitResult(
-        method="exact",
-        network=Network(w[None, :], np.ones(1)),
-        loss=float(best_L) if np.isfinite(best_L) else float(loss_only(X, y, c, w[None, :], np.ones(1))),
-        mean_loss=float(loss_only(X, y, c, w[None, :], np.ones(1))) / float(c.sum()),
-        proven_optimal=bool(proven),
-        dual_bound=dual_out,
-        complete=complete,
-        seconds=time.perf_counter() - t0,
-        seed=None,
-        status="optimal" if proven else ("timeout" if not complete else "no-box"),
+    L_w = float(loss_only(X, y, c, w[None, :], np.ones(1)))
+    return FitResult.exact_one_relu(
+        w, loss=best_L if np.isfinite(best_L) else L_w, mean_loss=L_w / float(c.sum()), dual_bound=dual_out,
+        proven=proven, complete=complete, seconds=time.perf_counter() - t0, open_status="no-box",
         extra={"engine": "bnb", "split_columns": int(p), "nodes": int(nodes), "leaves": int(leaves),
                "nodes_pruned": int(pruned), "pruned_by": None, "budget_hit": not complete},
     )

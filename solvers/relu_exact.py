@@ -27,7 +27,6 @@ import time
 import numpy as np
 from scipy.optimize import minimize
 
-from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
 from reluhard import progress
 from reluhard.threads import limit_blas_threads
@@ -234,18 +233,9 @@ def fit_orthant(data, *, time_limit=None, starts=(), meta=None, prune=False, cel
         dual_out = min(dual, best_L)
     proven = complete and dual_out is not None
     w = best_w if best_w is not None else np.zeros(d)
-    net = Network(w[None, :], np.ones(1))
-    return FitResult(
-        method="exact",
-        network=net,
-        loss=float(best_L),
-        mean_loss=float(best_L) / float(c.sum()),
-        proven_optimal=bool(proven),
-        dual_bound=dual_out,
-        complete=complete,
-        seconds=time.perf_counter() - t0,
-        seed=None,
-        status="optimal" if proven else ("timeout" if not complete else "no-box"),
+    return FitResult.exact_one_relu(
+        w, loss=best_L, mean_loss=float(best_L) / float(c.sum()), dual_bound=dual_out, proven=proven,
+        complete=complete, seconds=time.perf_counter() - t0, open_status="no-box",
         extra={"engine": "orthant", "cells": int(n_cells), "cells_solved": int(solved), "cells_pruned": int(pruned), "pruned_by": (pruned_by or "cell bound") if prune else None},
     )
 

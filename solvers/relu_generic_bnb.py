@@ -73,7 +73,6 @@ from scipy.linalg import cho_factor, cho_solve
 from scipy.optimize import linprog, minimize
 
 from reluhard import progress
-from reluhard.data import Network
 from reluhard.errors import InvalidParameterError
 from reluhard.threads import limit_blas_threads
 
@@ -330,17 +329,9 @@ def fit_generic_bnb(data, *, time_limit=None, starts=(), meta=None, box=None, ma
     proven = dual_out is not None and best_L - dual_out <= 1e-5 + 1e-7 * abs(best_L)
     w = best_w if best_w is not None else np.zeros(d)
     L = float(loss_only(X, y, c, w[None, :], np.ones(1)))
-    return FitResult(
-        method="exact",
-        network=Network(w[None, :], np.ones(1)),
-        loss=L,
-        mean_loss=L / float(c.sum()),
-        proven_optimal=bool(proven),
-        dual_bound=dual_out,
-        complete=complete,
-        seconds=time.perf_counter() - t0,
-        seed=None,
-        status="optimal" if proven else ("timeout" if not complete else "gap"),
+    return FitResult.exact_one_relu(
+        w, loss=L, mean_loss=L / float(c.sum()), dual_bound=dual_out, proven=proven, complete=complete,
+        seconds=time.perf_counter() - t0, open_status="gap",
         extra={"engine": "generic-bnb", "nodes": int(nodes), "leaves": int(leaves), "nodes_pruned": int(pruned),
                "pruned_by": None, "budget_hit": not complete,
                "root_bound": float(root_bound) if np.isfinite(root_bound) else None},
