@@ -423,5 +423,5 @@ def dks_exact_counts(rest):
     kind, mode = rest.split(".")
     text = (ROOT / "tests" / "test_dks_exact.py").read_text(encoding="utf-8")
     name = {"no": "NO", "yes": "YES"}[kind]
-    m = re.search(rf"^{name} = _\w+\(n_cases\((\d+), (\d+)\)\)", text, re.M)
+    m = re.search(rf"^{name} = \w+\(n_cases\((\d+), (\d+)\)\)", text, re.M)
     return m.group(1 if mode == "default" else 2)
