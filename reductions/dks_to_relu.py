@@ -381,7 +381,7 @@ def forward(G, p):
     data = np.concatenate([[1], np.tile([1, -1], n), zv, -zv, pair_vals])
     row_len = np.concatenate([[1], np.ones(2 * n, dtype=np.int64), [len(zc), len(zc)], np.full(N2, 3, dtype=np.int64)])
     indptr = np.concatenate([[0], np.cumsum(row_len)])
-    X = sp.csr_matrix((data.astype(np.int64), indices.astype(np.int64), indptr.astype(np.int64)), shape=(len(row_len), n + 1))
+    X = sp.csr_matrix((data.astype(np.int64, copy=False), indices.astype(np.int64, copy=False), indptr.astype(np.int64, copy=False)), shape=(len(row_len), n + 1))
     labels = np.zeros(N2, dtype=np.int64)
     if len(E):
         labels[pair_index(n, E[:, 0], E[:, 1])] = 1
@@ -389,7 +389,7 @@ def forward(G, p):
     mu, lam, A = frac(p["mu"]), frac(p["lam"]), frac(p["A"])
     den = lcm(mu.denominator, lam.denominator, A.denominator)
     iw = lambda q: int(q * den)  # noqa: E731 - exact integer weight over den
-    sw = np.concatenate([[iw(A)], np.full(2 * n, iw(mu)), [iw(lam), iw(lam)], np.full(N2, den)]).astype(np.int64)
+    sw = np.concatenate([[iw(A)], np.full(2 * n, iw(mu)), [iw(lam), iw(lam)], np.full(N2, den)]).astype(np.int64, copy=False)
     meta = {
         "reduction": "dks-relu",
         "data_type": "dks",

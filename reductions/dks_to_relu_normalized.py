@@ -152,10 +152,10 @@ def forward(G, p):
     gadget_vals = np.tile(np.array([-1, 2, 1, -2], dtype=np.int64), n)
     pair_cols = np.stack([np.zeros(N2, dtype=np.int64), u + 1, v + 1], axis=1).ravel()
     pair_vals = np.tile(np.array([-3, 2, 2], dtype=np.int64), N2)
-    indices = np.concatenate([[0], gadget_cols, pair_cols]).astype(np.int64)
-    data = np.concatenate([[1], gadget_vals, pair_vals]).astype(np.int64)
+    indices = np.concatenate([[0], gadget_cols, pair_cols]).astype(np.int64, copy=False)
+    data = np.concatenate([[1], gadget_vals, pair_vals]).astype(np.int64, copy=False)
     row_len = np.concatenate([[1], np.full(2 * n, 2, dtype=np.int64), np.full(N2, 3, dtype=np.int64)])
-    indptr = np.concatenate([[0], np.cumsum(row_len)]).astype(np.int64)
+    indptr = np.concatenate([[0], np.cumsum(row_len)]).astype(np.int64, copy=False)
     X = sp.csr_matrix((data, indices, indptr), shape=(len(row_len), n + 1))
     labels = np.zeros(N2, dtype=np.int64)
     if len(E):
@@ -163,7 +163,7 @@ def forward(G, p):
     y = np.concatenate([np.ones(1 + 2 * n, dtype=np.int64), labels])
     mu, A = frac(p["mu"]), frac(p["A"])
     den = int(np.lcm(mu.denominator, A.denominator))
-    sw = np.concatenate([[int(A * den)], np.full(2 * n, int(mu * den)), np.full(N2, den)]).astype(np.int64)
+    sw = np.concatenate([[int(A * den)], np.full(2 * n, int(mu * den)), np.full(N2, den)]).astype(np.int64, copy=False)
     meta = {
         "reduction": "dks-relu",
         "variant": "normalized",

@@ -157,7 +157,7 @@ def clique_join_pairs(n, K):
     iu = np.triu_indices(K, 1)
     cc = np.stack([n + iu[0], n + iu[1]], axis=1)
     vu = np.stack(np.meshgrid(np.arange(n), n + np.arange(K), indexing="xy"), axis=-1).reshape(-1, 2)
-    return np.concatenate([cc, vu]).astype(np.int64).reshape(-1, 2)
+    return np.concatenate([cc, vu]).astype(np.int64, copy=False).reshape(-1, 2)
 
 
 def gadget_points(k, g, h):
@@ -187,7 +187,7 @@ def forward(h, p):
         parts_vals.append(gvals.ravel())
         row_len.append(np.full(3 * k, 2, dtype=np.int64))
         labels.append(glab)
-    indptr = np.concatenate([[0], np.cumsum(np.concatenate(row_len))]).astype(np.int64)
+    indptr = np.concatenate([[0], np.cumsum(np.concatenate(row_len))]).astype(np.int64, copy=False)
     X = sp.csr_matrix(
         (np.concatenate(parts_vals), np.concatenate(parts_cols), indptr),
         shape=(len(indptr) - 1, p["n_features"]),

@@ -169,13 +169,13 @@ def forward(cnf, p):
     n, m, T2, C = p["n"], p["m"], p["T2"], p["_C"]
     vcols, vvals = variable_gadgets(n)
     ccols, cvals = clause_gadgets(C)
-    indptr = np.concatenate([[0, 1], 1 + np.arange(1, 2 * n + 1), 1 + 2 * n + 4 * np.arange(1, m + 1)]).astype(np.int64)
-    indices = np.concatenate([[0], vcols, ccols.ravel()]).astype(np.int64)
-    data = np.concatenate([[1], vvals, cvals.ravel()]).astype(np.int64)
+    indptr = np.concatenate([[0, 1], 1 + np.arange(1, 2 * n + 1), 1 + 2 * n + 4 * np.arange(1, m + 1)]).astype(np.int64, copy=False)
+    indices = np.concatenate([[0], vcols, ccols.ravel()]).astype(np.int64, copy=False)
+    data = np.concatenate([[1], vvals, cvals.ravel()]).astype(np.int64, copy=False)
     X = sp.csr_matrix((data, indices, indptr), shape=(1 + 2 * n + m, n + 1))
     y = np.concatenate([np.ones(1 + 2 * n, dtype=np.int64), np.zeros(m, dtype=np.int64)])
     den = T2.denominator
-    sw = np.concatenate([[T2.numerator], np.full(2 * n + m, den, dtype=np.int64)]).astype(np.int64)
+    sw = np.concatenate([[T2.numerator], np.full(2 * n + m, den, dtype=np.int64)]).astype(np.int64, copy=False)
     meta = {
         "reduction": "sat-relu",
         "variant": p["variant"],

@@ -39,8 +39,12 @@ def test_fast_token_parse_equals_the_digit_loop(clauses, data, comment_inside, o
     text = "c head\np cnf 30 %d\n" % len(clauses) + "".join(parts) + "\n"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(dimacs, "_parse_checked_tokens", lambda *a: None)
+        mp.setattr(dimacs, "_parse_plain", lambda *a: None)
         slow = parse(text)
-    assert parse(text) == slow
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dimacs, "_parse_plain", lambda *a: None)
+        assert parse(text) == slow  # the general reader's one-call token parse
+    assert parse(text) == slow  # the plain-file path (when it applies)
 
 
 def test_fast_token_parse_is_taken_on_plain_files():
@@ -54,7 +58,95 @@ def test_fast_token_parse_is_taken_on_plain_files():
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(dimacs, "_parse_checked_tokens", spy)
+        mp.setattr(dimacs, "_parse_plain", lambda *a: None)
         out = dimacs.parse_cnf_bytes(text, "f.cnf", limits())
     assert seen and seen[0] is not None and seen[0].tolist() == [1, -2, 3, 0, -1, 2, 0]
     assert out["flat"].tolist() == [1, -2, 3, -1, 2] and out["lengths"].tolist() == [3, 2]
     assert isinstance(out["flat"], np.ndarray)
+
+
+# ---- the plain-file path (_parse_plain) against the general reader ----------------------------
+
+#: pieces of a clause body, most legal, some of them each one of the plain path's traps
+BODY_PIECE = st.sampled_from(
+    ["1", "-1", "2", "-3", "30", "0", "0", "0", " ", " ", "\n", "\r\n", "\t", "  ",
+     "007", "-007", "-0", "00",                           # leading zeros: legal, but not 'plain'
+     "31", "-31", "99999999999999999999", "-99999999999999999999", "0000000000000000000001",  # out of range
+     "-", "--1", "1-2", "- 1", "+1", "1e3", "x", "%", "c c", "\nc inside\n", "\nc reluhard {}\n",
+     "\np cnf 30 2\n", "\x0b", "\x00", "\u00e9"])
+
+
+def general(data):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dimacs, "_parse_plain", lambda *a: None)
+        return outcome(data)
+
+
+def outcome(data):
+    try:
+        out = dimacs.parse_cnf_bytes(data, "f.cnf", limits(max_width=6))
+    except InstanceFormatError as exc:
+        return ("error", str(exc))
+    return (out["n_vars"], out["n_clauses"], out["meta"], out["header_line"], out["trailer_line"],
+            out["flat"].dtype, out["flat"].tolist(), out["lengths"].dtype, out["lengths"].tolist(), out["comments"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(BODY_PIECE, max_size=40), st.integers(-1, 1), st.sampled_from(["", "c first\n", 'c reluhard {"seed": 1}\nc x\r\n']),
+       st.sampled_from(["\n", "\r\n", "\nc after the header\n"]), st.sampled_from([30, 0, 10**17]))
+def test_plain_path_equals_the_general_reader(pieces, dm, head, after_header, n):
+    """Same result or the same message, on bodies built from legal and illegal pieces alike.
+
+    M is the number of ``0`` tokens (off by ``dm``), so most bodies get past the clause count.
+    """
+    body = " ".join(pieces) + " 0\n"
+    m = max(0, sum(t in ("0", "00", "-0") for t in body.split()) + dm)
+    data = (head + f"p cnf {n} {m}" + after_header + body).encode()
+    assert outcome(data) == general(data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(-30, 30).filter(bool), min_size=0, max_size=6), min_size=1, max_size=15))
+def test_plain_path_is_taken_on_written_files(clauses):
+    """Files our writer makes are plain: the fast path reads them, with the general reader's result."""
+    data = dimacs.format_cnf(clauses, 30, comments=["c a comment"], meta={"seed": 3})
+    plain = dimacs._parse_plain(data, "f.cnf", limits())
+    assert plain is not None
+    assert plain["flat"].tolist() == [lit for c in clauses for lit in c]
+    assert plain["lengths"].tolist() == [len(c) for c in clauses]
+    assert outcome(data) == general(data)
+
+
+@pytest.mark.parametrize("body", [
+    b"1 -2 0\n007 0\n",                # leading zero: the general reader's digit parse
+    b"1 -2 0\n0000000000000000000001 0\n",  # 22 digits: out of range there, though its value is 1
+    b"1 -2 0\n-99999999999999999999 0\n",  # saturating token
+    b"1 -2 0\n3 0\nc late\n",           # a comment after the clauses
+    b"1 -2 0\n3 0\n%\n0\n",            # SATLIB trailer
+    b"1 -2 0\n3\n",                      # unterminated
+    b"1 -2 0\n3 4 0\n",                  # literal out of range
+    b"1 -2 0\n-3-1 0\n",                 # minus inside a token
+    b"1 -2 0\n-4 0\n",                   # negative literal out of range
+    b"1 -2 0\n1 2 3 1 2 3 1 0\n",        # wider than max_width = 6
+    b"1 -2 0\n3 0\n1 0\n",             # more clauses than the header's 2
+    b"1 -2 0\n3 -\n0\n",               # a lone minus
+    b"1 -2 0\n3 0\n1\n",               # two clauses, then an unterminated one
+    b"\n \n",                          # no tokens at all
+])
+def test_plain_path_declines_what_it_cannot_prove(body):
+    data = b"p cnf 3 2\n" + body
+    assert dimacs._parse_plain(data, "f.cnf", limits(max_width=6)) is None
+    assert outcome(data) == general(data)
+
+
+def test_plain_path_reads_a_header_only_file_as_the_general_reader():
+    for data in (b"p cnf 3 0\n", b"p cnf 3 0\n\n  \n", b"c x\np cnf 0 0"):
+        assert outcome(data) == general(data) and outcome(data)[1] == 0
+
+
+def test_plain_path_mixed_widths_with_the_token_count_of_one_width():
+    """Widths 2, 1, 3 give 9 tokens, as three clauses of width 2 would: the one-width shortcut must not apply."""
+    data = b"p cnf 3 3\n1 2 0\n3 0\n1 2 -3 0\n"
+    plain = dimacs._parse_plain(data, "f.cnf", limits())
+    assert plain["flat"].tolist() == [1, 2, 3, 1, 2, -3] and plain["lengths"].tolist() == [2, 1, 3]
+    assert outcome(data) == general(data)

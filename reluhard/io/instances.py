@@ -10,7 +10,7 @@ def read_instance(path, kind, **kw):
     if kind == "cnf":
         from .dimacs import read_cnf
 
-        cnf, _info = read_cnf(path)
+        cnf, _info = read_cnf(path, stats=False)
         return cnf
     if kind == "graph":
         from . import graphs
