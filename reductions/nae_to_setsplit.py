@@ -77,6 +77,8 @@ def forward(nae, p):
     if lits is None:  # other literal types: clause by clause
         clause_edges = [tuple(sorted(set(literal_vertex(c).tolist()))) for c in nae.clauses]
         v, sizes = ragged_arrays(clause_edges)
+    elif (rows := _sorted_distinct_vertex_rows(*lits)) is not None:  # one width, no vertex repeated in a clause
+        v, sizes = rows.reshape(-1), np.full(rows.shape[0], rows.shape[1], dtype=np.int64)
     else:
         flat, lens = lits
         v = literal_vertex(flat)
@@ -95,6 +97,20 @@ def forward(nae, p):
     }
     sizes = np.concatenate([sizes, np.full(len(pairs), 2, dtype=np.int64)])  # clause edges, then variable edges
     return make_hypergraph_from_arrays(2 * n, sizes, np.concatenate([v, pairs.ravel()]), meta)
+
+
+def _sorted_distinct_vertex_rows(flat, lens, max_width=8):
+    """The clauses' literal vertices as an (m, k) array sorted within rows, when every clause has one width
+    k <= max_width and no clause repeats a vertex; else None (the general path then sorts and drops repeats:
+    with none to drop, it gives these rows)."""
+    m = len(lens)
+    if not m or len(flat) != m * int(lens[0]) or not 1 <= int(lens[0]) <= max_width or not (lens == lens[0]).all():
+        return None
+    V = literal_vertex(flat).reshape(m, int(lens[0]))
+    V.sort(axis=1)
+    if V.shape[1] > 1 and (V[:, 1:] == V[:, :-1]).any():
+        return None
+    return V
 
 
 def lift(nae, p, assignment):

@@ -91,22 +91,26 @@ class NAEFormula:
             object.__setattr__(self, "_flat_clauses", (flat, lens))
 
     @classmethod
-    def from_arrays(cls, flat, lens, n_vars, meta=None):
+    def from_arrays(cls, flat, lens, n_vars, meta=None, *, copy=True):
         """The formula whose clause i is the next ``lens[i]`` literals of ``flat`` (int64 arrays).
 
         Same checks and messages as the constructor, on the arrays; the tuple
         ``clauses`` is built on first access (the chain's next step reads the
-        flat arrays), so no 10^6 clause tuples are made on the way.
+        flat arrays), so no 10^6 clause tuples are made on the way. The
+        formula keeps read-only arrays: copies of the arguments, or (with
+        ``copy=False``, for a caller that hands over arrays it made and keeps
+        no other reference to) the int64 arguments themselves.
         """
-        flat = np.array(flat, dtype=np.int64).reshape(-1)
-        lens = np.array(lens, dtype=np.int64).reshape(-1)
+        flat = np.array(flat, dtype=np.int64, copy=copy or None).reshape(-1)
+        lens = np.array(lens, dtype=np.int64, copy=copy or None).reshape(-1)
         nae = _FlatNAE.__new__(_FlatNAE)
         object.__setattr__(nae, "n_vars", n_vars)
         object.__setattr__(nae, "meta", {} if meta is None else meta)
         n = int(n_vars)
-        ids = np.repeat(np.arange(len(lens)), lens)
         bad = lens == 0
-        bad[ids[(flat == 0) | (flat > n) | (flat < -n)]] = True
+        out_of_range = (flat == 0) | (flat > n) | (flat < -n)
+        if out_of_range.any():  # a clause id per literal only then
+            bad[np.repeat(np.arange(len(lens)), lens)[out_of_range]] = True
         if bad.any():
             i = int(np.argmax(bad))
             start = int(lens[:i].sum())
@@ -204,7 +208,8 @@ def params(cnf, raw):
     else:
         flat, lens = lits
         bad = lens == 0
-        bad[np.repeat(np.arange(len(lens)), lens)[flat == 0]] = True
+        if not flat.all():  # the clauses holding a literal 0 (a clause id per literal only then)
+            bad[np.repeat(np.arange(len(lens)), lens)[flat == 0]] = True
         if bad.any():
             i = int(np.argmax(bad))
             _check_cnf_clause(i, cnf.clauses[i])
@@ -222,6 +227,12 @@ def forward(cnf, p):
     lits = clause_arrays_or_none(cnf) if type(z) is int and z < 2**63 else None
     if lits is None:  # other literal types: clause by clause
         clauses = tuple(tuple(dict.fromkeys(int(lit) for lit in c)) + (z,) for c in cnf.clauses)
+    elif (uniform := _distinct_rows(*lits)) is not None:  # one width k, no literal repeated in a clause
+        out = np.empty((uniform.shape[0], uniform.shape[1] + 1), dtype=np.int64)
+        out[:, :-1] = uniform
+        out[:, -1] = z
+        lens = np.full(uniform.shape[0], uniform.shape[1] + 1, dtype=np.int64)
+        out = out.reshape(-1)
     else:
         flat, lens = lits
         ids = np.repeat(np.arange(len(lens)), lens)
@@ -235,8 +246,26 @@ def forward(cnf, p):
         out[is_lit] = flat[keep]
     meta = {"reduction": "sat-nae", "fresh_variable": z, "n_source_vars": p["n"], "source_meta": instance_meta(cnf)}
     if lits is not None:
-        return NAEFormula.from_arrays(out, lens, z, meta)
+        return NAEFormula.from_arrays(out, lens, z, meta, copy=False)
     return NAEFormula(clauses, z, meta)
+
+
+def _distinct_rows(flat, lens, max_width=8):
+    """The clauses as an (m, k) view when all have one width k <= max_width and none repeats a literal, else None.
+
+    The general path below drops repeated literals by a sort of (clause, literal) pairs; when
+    there is nothing to drop (checked by the k(k-1)/2 column comparisons) its result is the
+    clauses as written, so both paths give the same formula.
+    """
+    m = len(lens)
+    if not m or len(flat) != m * int(lens[0]) or not 1 <= int(lens[0]) <= max_width or not (lens == lens[0]).all():
+        return None
+    F = flat.reshape(m, int(lens[0]))
+    for i in range(F.shape[1]):
+        for j in range(i + 1, F.shape[1]):
+            if (F[:, i] == F[:, j]).any():
+                return None
+    return F
 
 
 def lift(cnf, p, assignment):

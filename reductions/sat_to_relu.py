@@ -95,8 +95,9 @@ def params(cnf, raw):
     """Validate options and derive instance-dependent values (T^2 = m by default)."""
     C = clause_matrix(cnf, 3)
     n, m = n_vars(cnf), C.shape[0]
-    if C.size and np.abs(C).max() > n:
-        raise InvalidParameterError(f"formula declares {n} variables but uses variable {int(np.abs(C).max())}")
+    A = np.abs(C)
+    if C.size and A.max() > n:
+        raise InvalidParameterError(f"formula declares {n} variables but uses variable {int(A.max())}")
     T2 = raw["T2"] if raw["T2"] is not None else Fraction(max(m, 1))
     if T2 <= 0:
         raise InvalidParameterError(f"--T2 must be > 0, got {frac_str(T2)}")
@@ -108,7 +109,7 @@ def params(cnf, raw):
             "variant gap needs a certified number of falsified clauses: min_unsat=U (on the command line --min-unsat U) "
             "(e.g. from 'reluhard solve sat') or use an instance with a certificate"
         )
-    occ = np.bincount(np.abs(C).ravel(), minlength=n + 1) if C.size else np.zeros(n + 1, dtype=np.int64)
+    occ = np.bincount(A.ravel(), minlength=n + 1) if C.size else np.zeros(n + 1, dtype=np.int64)
     return {
         "variant": raw["variant"],
         "T2": T2,
@@ -154,11 +155,20 @@ def variable_gadgets(n):
     return cols, vals
 
 
-def clause_gadgets(C):
-    """Rows z_C = -sum_{l in C} s_l e_{i(l)} - 2 e_0, label 0: relu(z_C . w)^2 is 1 at a lift iff C is falsified."""
+def clause_gadgets(C, cols=None, vals=None):
+    """Rows z_C = -sum_{l in C} s_l e_{i(l)} - 2 e_0, label 0: relu(z_C . w)^2 is 1 at a lift iff C is falsified.
+
+    Returns their (m, 4) column and value blocks (column 0 first), written into ``cols`` and
+    ``vals`` when given (views into the training set's CSR arrays: no intermediate copies).
+    """
     m = C.shape[0]
-    cols = np.concatenate([np.zeros((m, 1), dtype=np.int64), np.abs(C)], axis=1)
-    vals = np.concatenate([np.full((m, 1), -2, dtype=np.int64), -np.sign(C)], axis=1)
+    cols = np.empty((m, 4), dtype=np.int64) if cols is None else cols
+    vals = np.empty((m, 4), dtype=np.int64) if vals is None else vals
+    cols[:, 0] = 0
+    np.abs(C, out=cols[:, 1:])
+    vals[:, 0] = -2
+    np.sign(C, out=vals[:, 1:])
+    np.negative(vals[:, 1:], out=vals[:, 1:])
     return cols, vals
 
 
@@ -167,11 +177,13 @@ def clause_gadgets(C):
 def forward(cnf, p):
     """phi -> exact training set (1 + 2n + m rows, n + 1 columns, 1 + 2n + 4m non-zeros)."""
     n, m, T2, C = p["n"], p["m"], p["T2"], p["_C"]
-    vcols, vvals = variable_gadgets(n)
-    ccols, cvals = clause_gadgets(C)
-    indptr = np.concatenate([[0, 1], 1 + np.arange(1, 2 * n + 1), 1 + 2 * n + 4 * np.arange(1, m + 1)]).astype(np.int64, copy=False)
-    indices = np.concatenate([[0], vcols, ccols.ravel()]).astype(np.int64, copy=False)
-    data = np.concatenate([[1], vvals, cvals.ravel()]).astype(np.int64, copy=False)
+    # CSR rows in order: the anchor e_0, the 2n variable rows, the m clause rows (4 entries each)
+    indptr = np.concatenate([np.arange(2 * n + 2, dtype=np.int64), 1 + 2 * n + 4 * np.arange(1, m + 1, dtype=np.int64)])
+    indices = np.empty(1 + 2 * n + 4 * m, dtype=np.int64)
+    data = np.empty(1 + 2 * n + 4 * m, dtype=np.int64)
+    indices[0], data[0] = 0, 1
+    indices[1:1 + 2 * n], data[1:1 + 2 * n] = variable_gadgets(n)
+    clause_gadgets(C, indices[1 + 2 * n:].reshape(m, 4), data[1 + 2 * n:].reshape(m, 4))
     X = sp.csr_matrix((data, indices, indptr), shape=(1 + 2 * n + m, n + 1))
     y = np.concatenate([np.ones(1 + 2 * n, dtype=np.int64), np.zeros(m, dtype=np.int64)])
     den = T2.denominator

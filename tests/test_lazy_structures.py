@@ -7,14 +7,14 @@ import pickle
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reluhard.errors import InvalidParameterError
 from reluhard.generators.ksat import random_ksat
 from reluhard.reductions import get_reduction
 from reluhard.reductions.sat_to_nae import NAEFormula, flat_clauses
-from reluhard.structures.hypergraph import Hypergraph, check_hypergraph
+from reluhard.structures.hypergraph import Hypergraph, _check_edge, check_hypergraph
 
 edges_st = st.lists(st.lists(st.integers(0, 7), min_size=1, max_size=4, unique=True), max_size=12)
 
@@ -75,3 +75,79 @@ def test_sat_krelu_chain_builds_no_tuples():
     assert hyper == Hypergraph(hyper.n_vertices, list(hyper.edges))
     csr = check_hypergraph(hyper)
     assert csr.n_edges == len(hyper.edges)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.lists(st.lists(st.integers(-1, 8), max_size=4), min_size=1, max_size=10),
+                 st.lists(st.lists(st.integers(0, 7), min_size=1, max_size=3), min_size=1, max_size=10)))
+@example([[0, 1], [1, 2]])
+@example([[3, 1], [1, 0], [0, 2, 0]])
+@example([[], [1, 1]])
+@example([[2, 5], [5, 9]])
+@example([[0, 1], [1, 2], [3, 3]])
+def test_hypergraph_from_arrays_rejects_as_the_constructor(edges):
+    """Several edges, any of them empty, repeating a vertex or outside 0..7: the same first error as edge by edge."""
+    def outcome(make):
+        try:
+            return make()
+        except InvalidParameterError as exc:
+            return str(exc)
+
+    def edge_by_edge():  # the reference, independent of the vectorised checks that both constructors share
+        for e in edges:
+            _check_edge(tuple(sorted(e)), 8)
+        return tuple(tuple(sorted(e)) for e in edges)
+
+    lazy = outcome(lambda: Hypergraph.from_arrays(8, [len(e) for e in edges], [v for e in edges for v in e]))
+    eager = outcome(lambda: Hypergraph(8, [tuple(e) for e in edges]))
+    ref = outcome(edge_by_edge)
+    assert (lazy if isinstance(lazy, str) else lazy.edges) == ref
+    assert (eager if isinstance(eager, str) else eager.edges) == ref
+
+
+cnf_st = st.lists(st.lists(st.integers(-6, 6).filter(bool), min_size=1, max_size=4), min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cnf_st, st.booleans())
+def test_chain_one_width_paths_equal_the_general_ones(clauses, one_width):
+    """sat-nae and nae-setsplit take a reshape path for one clause width without repeats; it equals the sort path."""
+    from pysat.formula import CNF
+
+    from reluhard.reductions import nae_to_setsplit, sat_to_nae
+
+    if one_width:
+        clauses = [(c * 3)[:3] for c in clauses]  # width 3, repeats where c had fewer than 3 distinct literals
+    cnf = CNF(from_clauses=clauses)
+    cnf.nv = 6
+    red = get_reduction("sat-krelu")
+
+    def run():
+        img = red.apply(cnf, k=3)
+        nae, h = img.stages[1][1], img.stages[2][1]
+        return nae.clauses, nae.n_vars, h.n_vertices, h.edges, img.target.X.toarray().tolist(), img.target.y.tolist()
+
+    fast = run()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sat_to_nae, "_distinct_rows", lambda *a, **k: None)
+        mp.setattr(nae_to_setsplit, "_sorted_distinct_vertex_rows", lambda *a, **k: None)
+        assert run() == fast
+
+
+@settings(max_examples=100, deadline=None)
+@given(cnf_st)
+def test_nae_setsplit_one_width_path_on_formulas_with_repeats(clauses):
+    """nae-setsplit applied to an NAE formula as given (repeated literals allowed there): both paths agree."""
+    from reluhard.reductions import nae_to_setsplit
+
+    rows = [(c * 3)[:3] for c in clauses]
+    nae = NAEFormula.from_arrays([lit for c in rows for lit in c], [3] * len(rows), 6)
+    red = get_reduction("nae-setsplit")
+
+    def run():
+        return red.apply(nae).target.edges
+
+    fast = run()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(nae_to_setsplit, "_sorted_distinct_vertex_rows", lambda *a, **k: None)
+        assert run() == fast

@@ -295,16 +295,21 @@ class Hypergraph:
 
     def _set_flat_edges(self, n, flat, sizes, materialise=True):
         """Sort each edge, check all edges and store them (vectorised over the flat vertex array)."""
-        ids = np.repeat(np.arange(len(sizes)), sizes)
-        if flat.size > 1 and not ((flat[1:] > flat[:-1]) | (ids[1:] != ids[:-1])).all():
-            flat = flat[row_sort_order(flat, ids)]  # (edges already strictly increasing need no sort)
         bad = sizes == 0
-        bad[ids[1:][(flat[1:] == flat[:-1]) & (ids[1:] == ids[:-1])]] = True
-        bad[ids[(flat < 0) | (flat >= n)]] = True
-        if bad.any():  # the first bad edge raises, with the edge-by-edge message
-            i = int(np.argmax(bad))
-            start = int(sizes[:i].sum())
-            _check_edge(tuple(flat[start:start + sizes[i]].tolist()), n)
+        ends = np.cumsum(sizes)  # edge i is flat[ends[i] - sizes[i]: ends[i]]; the edge of position j: searchsorted(ends, j, "right")
+        if flat.size > 1:
+            # new_edge[j]: flat[j + 1] starts an edge (no edge id per vertex: these arrays are 10^6s long)
+            new_edge = np.zeros(flat.size - 1, dtype=bool)
+            inner = ends[(ends > 0) & (ends < flat.size)]
+            new_edge[inner - 1] = True
+            if not ((flat[1:] > flat[:-1]) | new_edge).all():
+                flat = flat[row_sort_order(flat, np.repeat(np.arange(len(sizes)), sizes))]  # (edges already increasing need no sort)
+            repeat = np.flatnonzero((flat[1:] == flat[:-1]) & ~new_edge)
+            bad[np.searchsorted(ends, repeat + 1, side="right")] = True
+        outside = np.flatnonzero((flat < 0) | (flat >= n))
+        bad[np.searchsorted(ends, outside, side="right")] = True
+        for i in np.flatnonzero(bad).tolist():  # the first bad edge raises, with the edge-by-edge message
+            _check_edge(tuple(flat[int(ends[i] - sizes[i]):int(ends[i])].tolist()), n)
         object.__setattr__(self, "n_vertices", n)
         if materialise:
             object.__setattr__(self, "edges", tuple(ragged_tuples(flat, sizes)))
