@@ -371,17 +371,25 @@ def forward(G, p):
         return N.forward(G, p)
     n, kappa, E = p["n"], p["kappa"], p["_E"]
     N2 = n * (n - 1) // 2
-    u, v = np.triu_indices(n, 1)
-    # anchor, vertex gadgets (+e_v, -e_v), z+, z-, pairs
+    # rows: anchor, vertex gadgets (+e_v, -e_v), z+, z-, then the pairs e_u + e_v - e_0 (u < v)
     zc = np.concatenate([[0], np.arange(1, n + 1)]) if n != 2 * kappa else np.arange(1, n + 1)
     zv = np.concatenate([[n - 2 * kappa], np.ones(n, dtype=np.int64)]) if n != 2 * kappa else np.ones(n, dtype=np.int64)
-    pair_cols = np.stack([np.zeros(N2, dtype=np.int64), u + 1, v + 1], axis=1).ravel()
-    pair_vals = np.tile(np.array([-1, 1, 1], dtype=np.int64), N2)
-    indices = np.concatenate([[0], np.repeat(np.arange(1, n + 1), 2), zc, zc, pair_cols])
-    data = np.concatenate([[1], np.tile([1, -1], n), zv, -zv, pair_vals])
-    row_len = np.concatenate([[1], np.ones(2 * n, dtype=np.int64), [len(zc), len(zc)], np.full(N2, 3, dtype=np.int64)])
-    indptr = np.concatenate([[0], np.cumsum(row_len)])
-    X = sp.csr_matrix((data.astype(np.int64, copy=False), indices.astype(np.int64, copy=False), indptr.astype(np.int64, copy=False)), shape=(len(row_len), n + 1))
+    head_cols = np.concatenate([[0], np.repeat(np.arange(1, n + 1), 2), zc, zc]).astype(np.int64, copy=False)
+    head_vals = np.concatenate([[1], np.tile([1, -1], n), zv, -zv]).astype(np.int64, copy=False)
+    h = len(head_cols)
+    indices = np.empty(h + 3 * N2, dtype=np.int64)
+    data = np.empty(h + 3 * N2, dtype=np.int64)
+    indices[:h], data[:h] = head_cols, head_vals
+    pair_cols, pair_vals = indices[h:].reshape(N2, 3), data[h:].reshape(N2, 3)  # filled in place (triu order)
+    pair_cols[:, 0], pair_vals[:, 0], pair_vals[:, 1:] = 0, -1, 1
+    u, v = np.triu_indices(n, 1)
+    np.add(u, 1, out=pair_cols[:, 1])
+    np.add(v, 1, out=pair_cols[:, 2])
+    del u, v
+    # row lengths 1 (anchor), 1 (2n vertex rows), len(zc) twice, then 3 per pair
+    indptr = np.concatenate([np.arange(2 * n + 2, dtype=np.int64), 2 * n + 1 + len(zc) * np.arange(1, 3, dtype=np.int64),
+                             2 * n + 1 + 2 * len(zc) + 3 * np.arange(1, N2 + 1, dtype=np.int64)])
+    X = sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n + 1))
     labels = np.zeros(N2, dtype=np.int64)
     if len(E):
         labels[pair_index(n, E[:, 0], E[:, 1])] = 1

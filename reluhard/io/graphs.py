@@ -245,7 +245,10 @@ def _edge_run(data, start, end, m):
     """
     b = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
     nd = np.flatnonzero((b < 48) | (b > 57))
-    if len(nd) != 4 * m - 1 or nd[0] != 0 or not (b[nd] == np.resize(_EDGE_LINE_SEPARATORS, len(nd))).all():
+    if len(nd) != 4 * m - 1 or nd[0] != 0:
+        return None
+    sep = b[nd]
+    if not all((sep[k::4] == _EDGE_LINE_SEPARATORS[k]).all() for k in range(4)):
         return None
     run = np.diff(np.append(nd, len(b))) - 1  # digits after each separator
     if run[0::4].any() or run[3::4].any() or not ((run[1::4] >= 1) & (run[1::4] <= 18) & (run[2::4] >= 1) & (run[2::4] <= 18)).all():
