@@ -61,9 +61,12 @@ class _UsageError(Exception):
 
 
 def build_parser(selected=None):
-    """The argument parser. Only the ``selected`` subcommand gets its full
-    argument set (building some of them imports numpy/scipy to read the
-    reduction registry), so ``reluhard --help`` stays fast."""
+    """The argument parser. When ``selected`` names a subcommand, only that
+    subcommand is added, with its full argument set (so ``reluhard generate``
+    imports no other command module); otherwise every subcommand is listed
+    without its arguments (building some of them imports numpy/scipy to read
+    the reduction registry), so ``reluhard --help`` and the usage error for an
+    unknown command stay fast."""
     parser = _Parser(
         prog="reluhard",
         description="Hardness reductions for training ReLU networks, with machine-checked certificates.",
@@ -74,7 +77,8 @@ def build_parser(selected=None):
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
                                 help="'reluhard COMMAND --help' explains every option and its default")
-    for name in COMMANDS:
+    module_name = selected.replace("-", "_") if isinstance(selected, str) else None
+    for name in (module_name,) if module_name in COMMANDS else COMMANDS:
         try:
             mod = importlib.import_module(f"reluhard.commands.{name}")
         except ModuleNotFoundError as exc:

@@ -350,3 +350,19 @@ def test_install_hints_name_the_right_extra(monkeypatch):
                        ("pyscipopt", "exact"), ("z3", "exact"), ("cnfgen", "cnfgen")]:
         with pytest.raises(SolverUnavailableError, match=rf"reluhard\[{extra}\]"):
             base.require(mod)
+
+
+def test_command_module_names_follow_the_command_names():
+    """build_parser(selected) finds a command's module from its name ('check-certificate' -> check_certificate)."""
+    import importlib
+
+    for module in COMMANDS:
+        assert importlib.import_module(f"reluhard.commands.{module}").NAME == module.replace("_", "-")
+
+
+def test_a_selected_command_builds_only_its_own_parser(capsys):
+    parser = build_parser("check-certificate")
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(sub.choices) == ["check-certificate"]
+    assert main(["no-such-command"]) == 2  # an unknown name still gets the full list in its usage error
+    assert "check-certificate" in capsys.readouterr().err

@@ -11,14 +11,13 @@ text can be produced piecewise (bounded temporaries) or fed straight into a
 hash without ever holding the whole file.
 """
 
-import hashlib
-
 import numpy as np
 
 __all__ = ["clause_tokens", "iter_token_bytes", "format_tokens", "sha256_tokens"]
 
-#: tokens formatted per chunk (bounds the temporaries to a few tens of MB)
-CHUNK = 1 << 20
+#: tokens formatted per chunk: the temporaries (a few hundred KB) stay in cache and are reused,
+#: where chunks of 10^6 tokens cost a fresh, page-faulted allocation each (about 1.7x slower)
+CHUNK = 1 << 16
 
 
 def clause_tokens(flat, lengths):
@@ -188,6 +187,8 @@ def format_tokens(tokens):
 
 def sha256_tokens(head, tokens):
     """SHA-256 (hex) of ``head`` followed by the bytes of ``tokens``, formatted chunk by chunk."""
+    import hashlib
+
     h = hashlib.sha256(head)
     for piece in iter_token_bytes(tokens):
         h.update(piece)

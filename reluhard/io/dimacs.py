@@ -24,16 +24,11 @@ Every violation raises :class:`~reluhard.errors.InstanceFormatError` whose
 message names the file, the line and the problem.
 """
 
-import bz2
-import gzip
-import lzma
 import re
 import warnings
 from pathlib import Path
 
 import numpy as np
-from pysat.formula import CNF
-
 from ..errors import InstanceFormatError, InvalidParameterError
 from ..structures.cnf import clause_arrays, clause_stats  # noqa: F401  (clause_stats: re-exported for the reader)
 from ._dimacs_text import clause_tokens, format_tokens, iter_token_bytes, sha256_tokens
@@ -75,65 +70,28 @@ def compress_for(path, data):
     """Compress ``data`` (bytes) as the suffix of ``path`` asks; deterministic (gzip mtime 0)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".gz":
+        import gzip
+
         return gzip.compress(data, mtime=0)
     if suffix == ".xz":
+        import lzma
+
         return lzma.compress(data)
     if suffix == ".bz2":
+        import bz2
+
         return bz2.compress(data)
     return data
 
 
-class FlatCNF(CNF):
-    """A :class:`pysat.formula.CNF` whose ``clauses`` list is built on first access.
+def __getattr__(name):
+    """``FlatCNF`` (and its helper) live in :mod:`reluhard.io._flatcnf`, imported on first use: writing a
+    CNF (``reluhard generate``) then never imports PySAT."""
+    if name in ("FlatCNF", "_materialise"):
+        from . import _flatcnf
 
-    The reader stores the clauses as two numpy arrays, available as
-    ``cnf._reluhard_flat = (flat, lengths)``: ``flat`` is int64, every literal
-    of every clause in file order (DIMACS signed ints, no terminating zeros);
-    ``lengths`` is int64, the number of literals of each clause
-    (``lengths.sum() == len(flat)``; 0 for an empty clause). Reading
-    ``cnf.clauses`` materialises the list of lists once; from then on the list
-    is the truth (callers may mutate it as with any CNF) and
-    ``_reluhard_flat`` is None. Assigning ``cnf.clauses`` also drops the arrays.
-    """
-
-    def __init__(self, flat=None, lengths=None, *, n_vars=0, comments=()):
-        super().__init__()
-        self.nv = int(n_vars)
-        self.comments = list(comments)
-        if flat is not None:
-            self.__dict__["_clauses"] = None
-            self.__dict__["_flat"] = (flat, lengths)
-
-    @property
-    def clauses(self):
-        c = self.__dict__.get("_clauses")
-        if c is None:
-            flat = self.__dict__.get("_flat")
-            c = [] if flat is None else _materialise(*flat)
-            self.__dict__["_clauses"] = c
-            self.__dict__["_flat"] = None
-        return c
-
-    @clauses.setter
-    def clauses(self, value):
-        self.__dict__["_clauses"] = value
-        self.__dict__["_flat"] = None
-
-    @property
-    def _reluhard_flat(self):
-        """``(flat, lengths)`` int64 arrays while ``clauses`` is not materialised, else None."""
-        return self.__dict__.get("_flat")
-
-
-def _materialise(flat, lengths):
-    m = len(lengths)
-    if m and len(flat) == m * int(lengths[0]) and (lengths == lengths[0]).all():
-        if lengths[0] == 0:
-            return [[] for _ in range(m)]
-        return flat.reshape(m, -1).tolist()
-    fl = flat.tolist()
-    ends = np.cumsum(lengths).tolist()
-    return [fl[b - k:b] for b, k in zip(ends, lengths.tolist())]
+        return getattr(_flatcnf, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def read_cnf(path, *, max_input_bytes=None, max_vars=None, max_items=None, max_width=None, stats=True):
@@ -186,6 +144,8 @@ def read_cnf(path, *, max_input_bytes=None, max_vars=None, max_items=None, max_w
     data = read_input_bytes(path, max_input_bytes=lim.max_input_bytes)
     parsed = parse_cnf_bytes(data, display_name(path), lim)
     flat, lengths = parsed.pop("flat"), parsed.pop("lengths")
+    from ._flatcnf import FlatCNF
+
     cnf = FlatCNF(flat, lengths, n_vars=parsed["n_vars"], comments=parsed.pop("comments"))
     if stats:
         parsed.update(clause_stats(flat, lengths))

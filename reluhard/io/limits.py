@@ -26,13 +26,9 @@ limit                  environment variable             default
 =====================  ===============================  ===========
 """
 
-import bz2
-import gzip
-import lzma
 import os
 import stat
 import sys
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,18 +182,21 @@ def _decompress_bytes(data, kind, cap, name):
     return _read_stream(io.BytesIO(data), kind, cap, name)
 
 
-_CORRUPT = (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
-
-
 def _read_stream(fh, kind, cap, name):
     if kind is None:
         return _read_capped(fh, cap, name)
+    import bz2  # the compression modules only when a compressed input is read
+    import gzip
+    import lzma
+    import zlib
+
+    corrupt = (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
     opener = {".gz": gzip.GzipFile, ".xz": lzma.LZMAFile, ".bz2": bz2.BZ2File}[kind]
     try:
         with opener(fileobj=fh, mode="rb") if kind == ".gz" else opener(fh, mode="rb") as stream:
             return _read_capped(stream, cap, name)
     except InstanceFormatError:
         raise
-    except _CORRUPT as exc:
+    except corrupt as exc:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         raise InstanceFormatError(f"cannot decompress ({clip(detail, 120)})", path=name) from None

@@ -7,7 +7,6 @@ import numpy as np
 
 from reluhard.errors import InvalidParameterError
 
-from .hypergraph import ragged_arrays
 
 __all__ = ["clause_arrays", "clause_arrays_or_none", "clause_stats", "clause_matrix", "as_bool_assignment", "to_dimacs_assignment", "falsified_mask", "n_vars", "instance_meta"]
 
@@ -74,6 +73,8 @@ def clause_arrays_or_none(cnf):
     """
     if getattr(cnf, "_reluhard_flat", None) is not None:
         return clause_arrays(cnf)
+    from .hypergraph import ragged_arrays
+
     return ragged_arrays(cnf.clauses)
 
 
