@@ -150,3 +150,61 @@ def test_plain_path_mixed_widths_with_the_token_count_of_one_width():
     plain = dimacs._parse_plain(data, "f.cnf", limits())
     assert plain["flat"].tolist() == [1, 2, 3, 1, 2, -3] and plain["lengths"].tolist() == [2, 1, 3]
     assert outcome(data) == general(data)
+
+
+# ---- the canonical-text hash: a file already in canonical form is hashed as it stands -----------
+
+def _read(tmp_path, data, name="f.cnf"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return dimacs.read_cnf(path)[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(-30, 30).filter(bool), max_size=5), min_size=1, max_size=12), st.data())
+def test_canonical_text_hash_equals_the_formatted_hash(tmp_path_factory, clauses, data):
+    """Written files are canonical and hashed from their text; every variant layout is not, and hashes the same."""
+    import hashlib
+
+    tmp = tmp_path_factory.mktemp("c")
+    canonical = dimacs.format_cnf(clauses, 30)
+    expected = hashlib.sha256(canonical).hexdigest()  # the definition: the comment-free text of format_cnf
+    assert dimacs.cnf_sha256(clauses, 30) == expected
+    cnf = _read(tmp, dimacs.format_cnf(clauses, 30, comments=["c x"], meta={"a": 1}))
+    assert cnf._reluhard_canonical is not None and dimacs.cnf_sha256(cnf) == expected
+    head, body = canonical.split(b"\n", 1)
+    variant = data.draw(st.sampled_from([
+        body.replace(b" ", b"  "), body.replace(b"\n", b"\r\n"), body.replace(b" ", b"\t"), b"\n" + body,
+        body.replace(b" 0\n", b" 0 "), body + b" ", body.replace(b"\n", b" \n"),
+        body.replace(b"-", b"-0"), body.replace(b" 1 ", b" 01 "), body.replace(b"0\n", b"-0\n")]))
+    cnf = _read(tmp, head + b"\n" + variant, "v.cnf")
+    if variant != body:
+        assert cnf._reluhard_canonical is None
+    assert [list(c) for c in cnf.clauses] == [list(c) for c in clauses]
+    cnf = _read(tmp, head + b"\n" + variant, "v.cnf")
+    assert dimacs.cnf_sha256(cnf) == expected
+
+
+@pytest.mark.parametrize("body", [b"\n0\n0", b"0\n0", b"0\n\n0\n", b"1 0\n0 \n", b"-0\n0\n"])
+def test_near_canonical_bodies_are_hashed_by_their_clauses(tmp_path, body):
+    """Right separators in the wrong places (a blank line first and none last, ...): not canonical, same hash."""
+    cnf = _read(tmp_path, b"p cnf 1 2\n" + body)
+    assert cnf._reluhard_canonical is None
+    clauses = [list(c) for c in cnf.clauses]
+    assert dimacs.cnf_sha256(_read(tmp_path, b"p cnf 1 2\n" + body)) == dimacs.cnf_sha256(clauses, 1)
+
+
+def test_canonical_text_is_dropped_when_the_clauses_change(tmp_path):
+    cnf = _read(tmp_path, b"p cnf 3 2\n1 -2 0\n3 0\n")
+    assert cnf._reluhard_canonical == b"1 -2 0\n3 0\n"
+    flat, lengths = cnf._reluhard_flat
+    assert not flat.flags.writeable and not lengths.flags.writeable  # the arrays behind the text cannot change
+    cnf.clauses.append([2])
+    assert cnf._reluhard_canonical is None
+    assert dimacs.cnf_sha256(cnf) == dimacs.cnf_sha256([[1, -2], [3], [2]], 3)
+    cnf = _read(tmp_path, b"p cnf 3 2\n1 -2 0\n3 0\n")
+    cnf.nv = 5  # N is in the hashed header, not in the clause text
+    assert dimacs.cnf_sha256(cnf) == dimacs.cnf_sha256([[1, -2], [3]], 5)
+    cnf.nv = 2
+    with pytest.raises(Exception, match="out of range"):
+        dimacs.cnf_sha256(cnf)

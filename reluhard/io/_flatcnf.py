@@ -19,13 +19,17 @@ class FlatCNF(CNF):
     ``_reluhard_flat`` is None. Assigning ``cnf.clauses`` also drops the arrays.
     """
 
-    def __init__(self, flat=None, lengths=None, *, n_vars=0, comments=()):
+    def __init__(self, flat=None, lengths=None, *, n_vars=0, comments=(), canonical_body=None):
         super().__init__()
         self.nv = int(n_vars)
         self.comments = list(comments)
         if flat is not None:
+            flat.flags.writeable = lengths.flags.writeable = False  # the arrays are the formula: read-only
             self.__dict__["_clauses"] = None
             self.__dict__["_flat"] = (flat, lengths)
+            # the file's clause text when it is exactly the canonical text of these clauses (see
+            # reluhard.io.dimacs.cnf_sha256): hashed as it is, with no re-formatting
+            self.__dict__["_canonical"] = canonical_body
 
     @property
     def clauses(self):
@@ -34,13 +38,18 @@ class FlatCNF(CNF):
             flat = self.__dict__.get("_flat")
             c = [] if flat is None else _materialise(*flat)
             self.__dict__["_clauses"] = c
-            self.__dict__["_flat"] = None
+            self.__dict__["_flat"] = self.__dict__["_canonical"] = None  # from now on the (mutable) list is the truth
         return c
 
     @clauses.setter
     def clauses(self, value):
         self.__dict__["_clauses"] = value
-        self.__dict__["_flat"] = None
+        self.__dict__["_flat"] = self.__dict__["_canonical"] = None
+
+    @property
+    def _reluhard_canonical(self):
+        """The canonical clause text (bytes, from ``"1 -2 3 0\\n"`` on) of the file read, or None."""
+        return self.__dict__.get("_canonical") if self.__dict__.get("_flat") is not None else None
 
     @property
     def _reluhard_flat(self):

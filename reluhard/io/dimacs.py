@@ -146,7 +146,8 @@ def read_cnf(path, *, max_input_bytes=None, max_vars=None, max_items=None, max_w
     flat, lengths = parsed.pop("flat"), parsed.pop("lengths")
     from ._flatcnf import FlatCNF
 
-    cnf = FlatCNF(flat, lengths, n_vars=parsed["n_vars"], comments=parsed.pop("comments"))
+    cnf = FlatCNF(flat, lengths, n_vars=parsed["n_vars"], comments=parsed.pop("comments"),
+                  canonical_body=parsed.pop("canonical_body", None))
     if stats:
         parsed.update(clause_stats(flat, lengths))
     return cnf, parsed
@@ -278,6 +279,13 @@ def _parse_plain(data, path, lim):
     lengths = np.diff(zeros, prepend=-1) - 1
     if len(zeros) != n_clauses or int(lengths.max()) > lim.max_width:
         return None
+    # canonical: exactly the writer's text of these clauses, which cnf_sha256 then hashes as it is. The
+    # whitespace bytes, in order, are one per token (a newline after each terminating 0, a space after each
+    # literal) and the body ends with one: so every token is followed by exactly its one separator and none
+    # comes first. The byte count above already rules out leading zeros; '-' only on negative values rules
+    # out '-0'.
+    canonical = (body.endswith(b"\n") and body.count(b"-") == int(np.count_nonzero(signed < 0))
+                 and np.array_equal(np.frombuffer(spaces, dtype=np.uint8), np.where(zero, np.uint8(10), np.uint8(32))))
     k = int(lengths[0])
     if len(signed) == len(lengths) * (k + 1) and (lengths == k).all():
         flat = signed.reshape(-1, k + 1)[:, :k].ravel()  # one width: a strided copy, no mask
@@ -289,6 +297,7 @@ def _parse_plain(data, path, lim):
         "meta": meta,
         "header_line": header_line,
         "trailer_line": None,
+        "canonical_body": body if canonical else None,
         "flat": flat,
         "lengths": lengths.astype(np.int64),
         "comments": comments,
@@ -579,14 +588,27 @@ def cnf_sha256(cnf_or_array, n_vars=None):
 
     Notes
     -----
-    Works on the flat literal arrays (``cnf._reluhard_flat`` when the reader
-    stored them) and feeds the text to the hash chunk by chunk, so neither
-    PySAT's clause lists nor the whole text are built.
+    When the reader found the file's clause text canonical (as every file
+    our writer makes is), that text is hashed as it stands
+    (``cnf._reluhard_canonical``). Otherwise it works on the flat literal
+    arrays (``cnf._reluhard_flat`` when the reader stored them) and feeds the
+    text to the hash chunk by chunk, so neither PySAT's clause lists nor the
+    whole text are built.
     """
     if n_vars is None:
         if not hasattr(cnf_or_array, "nv"):
             raise InvalidParameterError("cnf_sha256 needs n_vars for a clause array")
         n_vars = cnf_or_array.nv
     n_vars = int(n_vars)
+    text = getattr(cnf_or_array, "_reluhard_canonical", None)
+    if text is not None:  # the reader's file text is already canonical: hash it (no re-formatting)
+        import hashlib
+
+        flat, lengths = cnf_or_array._reluhard_flat
+        if len(flat) and max(int(flat.max()), -int(flat.min())) > n_vars:
+            _checked_body(cnf_or_array, n_vars)  # raises, as for any formula
+        h = hashlib.sha256(f"p cnf {n_vars} {len(lengths)}\n".encode())
+        h.update(text)
+        return h.hexdigest()
     _, lengths, tokens = _checked_body(cnf_or_array, n_vars)
     return sha256_tokens(f"p cnf {n_vars} {len(lengths)}\n".encode(), tokens)
