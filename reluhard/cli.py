@@ -23,6 +23,7 @@ import threading
 
 from .commands._common import HelpFormatter
 from .errors import ReluhardError
+from .threads import BLAS_FREE_COMMANDS, no_blas_pool
 
 __all__ = ["main", "COMMANDS"]
 
@@ -142,6 +143,8 @@ def main(argv=None):
 def _main(argv, debug):
     try:
         selected = next((a for a in argv if not a.startswith("-")), None)
+        if selected in BLAS_FREE_COMMANDS:
+            no_blas_pool()  # no BLAS thread pool for a command that never uses it (the user's env wins)
         parser = build_parser(selected)
         args = parser.parse_args(argv)
         if getattr(args, "_run", None) is None:
