@@ -59,12 +59,13 @@ def limit_blas_threads(limit=1):
             _ACTIVE.pop()
 
 
-#: CLI commands that do no dense linear algebra (reading, mapping, writing, explaining files)
-BLAS_FREE_COMMANDS = frozenset({"generate", "convert", "info", "reduce", "explain", "report", "check-certificate"})
+#: CLI commands that do no dense linear algebra (reading, mapping, writing, explaining files), plus
+#: ``demo``, whose dense work is all small (n <= 12) and so runs under limit_blas_threads(1) anyway
+BLAS_FREE_COMMANDS = frozenset({"generate", "convert", "info", "reduce", "explain", "report", "check-certificate", "demo"})
 
 
 def no_blas_pool():
-    """Before numpy is first imported: ask OpenBLAS for one thread, for a process that does no BLAS work.
+    """Before numpy is first imported: ask OpenBLAS for one thread, for a process that needs no BLAS pool.
 
     OpenBLAS starts its worker pool when numpy loads it, whether or not a product is ever computed:
     about 0.1 s of CPU and 10-30 ms of wall time per process here, more on a busy machine, for
