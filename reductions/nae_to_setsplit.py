@@ -45,7 +45,7 @@ import numpy as np
 from reluhard.errors import InvalidParameterError
 
 from reluhard.structures.cnf import as_bool_assignment, to_dimacs_assignment
-from reluhard.structures.hypergraph import make_hypergraph_from_arrays, ragged_arrays, row_sort_order
+from reluhard.structures.hypergraph import make_hypergraph_from_arrays, ragged_arrays, row_sort_order, uniform_rows
 from .base import Reduction
 from .sat_to_nae import NAEFormula, flat_clauses, nae_violated
 
@@ -103,10 +103,10 @@ def _sorted_distinct_vertex_rows(flat, lens, max_width=8):
     """The clauses' literal vertices as an (m, k) array sorted within rows, when every clause has one width
     k <= max_width and no clause repeats a vertex; else None (the general path then sorts and drops repeats:
     with none to drop, it gives these rows)."""
-    m = len(lens)
-    if not m or len(flat) != m * int(lens[0]) or not 1 <= int(lens[0]) <= max_width or not (lens == lens[0]).all():
+    F = uniform_rows(flat, lens, max_width)
+    if F is None:
         return None
-    V = literal_vertex(flat).reshape(m, int(lens[0]))
+    V = literal_vertex(F)
     V.sort(axis=1)
     if V.shape[1] > 1 and (V[:, 1:] == V[:, :-1]).any():
         return None

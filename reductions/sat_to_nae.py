@@ -42,7 +42,7 @@ import numpy as np
 from reluhard.errors import InvalidParameterError
 
 from reluhard.structures.cnf import as_bool_assignment, clause_arrays_or_none, instance_meta, to_dimacs_assignment
-from reluhard.structures.hypergraph import ragged_arrays, ragged_tuples, row_sort_order
+from reluhard.structures.hypergraph import ragged_arrays, ragged_tuples, row_repeats, row_sort_order, uniform_rows
 from .base import Reduction
 from .sources import MAXSAT
 
@@ -254,18 +254,10 @@ def _distinct_rows(flat, lens, max_width=8):
     """The clauses as an (m, k) view when all have one width k <= max_width and none repeats a literal, else None.
 
     The general path below drops repeated literals by a sort of (clause, literal) pairs; when
-    there is nothing to drop (checked by the k(k-1)/2 column comparisons) its result is the
-    clauses as written, so both paths give the same formula.
+    there is nothing to drop its result is the clauses as written, so both paths give the same formula.
     """
-    m = len(lens)
-    if not m or len(flat) != m * int(lens[0]) or not 1 <= int(lens[0]) <= max_width or not (lens == lens[0]).all():
-        return None
-    F = flat.reshape(m, int(lens[0]))
-    for i in range(F.shape[1]):
-        for j in range(i + 1, F.shape[1]):
-            if (F[:, i] == F[:, j]).any():
-                return None
-    return F
+    F = uniform_rows(flat, lens, max_width)
+    return None if F is None or row_repeats(F).any() else F
 
 
 def lift(cnf, p, assignment):

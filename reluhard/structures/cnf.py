@@ -100,16 +100,9 @@ def clause_matrix(cnf, width=3):
     C = flat.reshape(m, width)
     if getattr(cnf, "_reluhard_flat", None) is not None:
         C = C.copy()  # never hand out a view of the formula's own arrays
-    A = np.abs(C)
-    if width <= 8:  # the width(width - 1)/2 column pairs: no sort, no sorted copy
-        repeats = np.zeros(m, dtype=bool)
-        for i in range(width):
-            for j in range(i + 1, width):
-                repeats |= A[:, i] == A[:, j]
-    else:
-        A.sort(axis=1)
-        repeats = (A[:, 1:] == A[:, :-1]).any(axis=1)
-    dup = np.flatnonzero(repeats)
+    from .hypergraph import row_repeats
+
+    dup = np.flatnonzero(row_repeats(np.abs(C)))
     if dup.size:
         i = int(dup[0])
         raise InvalidParameterError(

@@ -21,6 +21,8 @@ import numpy as np
 from reluhard.errors import InvalidParameterError
 
 __all__ = [
+    "uniform_rows",
+    "row_repeats",
     "Hypergraph",
     "EdgeCSR",
     "edge_csr",
@@ -92,6 +94,30 @@ def ragged_arrays(rows, convert=None):
         if convert is None:
             return None
         raise
+
+
+def uniform_rows(flat, sizes, max_width):
+    """``flat`` as an (m, k) view when all m >= 1 rows have one size k, 1 <= k <= ``max_width``; else None."""
+    m = len(sizes)
+    if not m or not 1 <= int(sizes[0]) <= max_width or len(flat) != m * int(sizes[0]) or not (sizes == sizes[0]).all():
+        return None
+    return flat.reshape(m, int(sizes[0]))
+
+
+def row_repeats(A):
+    """Boolean per row of the 2-D array ``A``: does the row hold some value twice?
+
+    Width <= 8: the width(width - 1)/2 column pairs (no sort, no sorted copy); wider: a sorted copy.
+    """
+    m, width = A.shape
+    if width > 8:
+        S = np.sort(A, axis=1)
+        return (S[:, 1:] == S[:, :-1]).any(axis=1)
+    repeats = np.zeros(m, dtype=bool)
+    for i in range(width):
+        for j in range(i + 1, width):
+            repeats |= A[:, i] == A[:, j]
+    return repeats
 
 
 def row_sort_order(values, ids):
